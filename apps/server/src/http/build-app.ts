@@ -1,0 +1,58 @@
+import swagger from "@fastify/swagger";
+import { routes } from "@looplab/core";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { Services } from "../services/index.js";
+import { SERVER_VERSION } from "../version.js";
+import { type AccessPolicy, installAccessGate, openAccess } from "./access-gate.js";
+import { errorHandler, notFoundHandler } from "./error-handler.js";
+import { registerRoute } from "./register-route.js";
+import { registerImportRoutes } from "./routes/import-routes.js";
+import { registerMetricRoutes } from "./routes/metric-routes.js";
+import { registerProjectRoutes } from "./routes/project-routes.js";
+import { registerRunRoutes } from "./routes/run-routes.js";
+
+export interface AppOptions {
+  logger?: FastifyBaseLogger | boolean;
+  /** Largest request body accepted, in bytes; larger ones get 413. */
+  bodyLimit?: number;
+  access?: AccessPolicy;
+}
+
+export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
+
+export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: typeof options.logger === "object" ? options.logger : undefined,
+    logger: typeof options.logger === "boolean" ? options.logger : undefined,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    disableRequestLogging: true,
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  installAccessGate(app, options.access ?? openAccess);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Looplab API", version: SERVER_VERSION, description: "The public, versioned Looplab API." },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  registerRoute(app, routes.health, async () => ({
+    status: "ok" as const,
+    version: SERVER_VERSION,
+    store: services.store.dialect,
+    time: services.clock.now(),
+  }));
+  registerProjectRoutes(app, services);
+  registerRunRoutes(app, services);
+  registerMetricRoutes(app, services);
+  registerImportRoutes(app, services);
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,31 @@
+import { isLooplabError } from "@looplab/core";
+import { resolveServerConfig, type ServerConfigInput } from "./server-config.js";
+import { type RunningServer, startServer } from "./start-server.js";
+
+/**
+ * Reads flags and the environment, starts the server and stops it cleanly on SIGINT/SIGTERM.
+ * Returns the running server; the process stays up while it listens.
+ */
+export async function runServerMain(flags: Partial<ServerConfigInput>): Promise<RunningServer> {
+  const config = resolveServerConfig(flags);
+  const server = await startServer(config);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    server.close().then(
+      () => process.exit(signal === "SIGINT" ? 130 : 0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return server;
+}
+
+export function describeStartError(error: unknown): string {
+  if (isLooplabError(error)) return error.message;
+  const err = error as NodeJS.ErrnoException;
+  if (err.code === "EADDRINUSE") return `port already in use (${err.message}); pick another with --port`;
+  return err.message ?? String(error);
+}

@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import { invalidArgument, parseDuration } from "@looplab/core";
+import { z } from "zod";
+
+/** The server's settings: flags > LOOPLAB_* environment > config file > defaults (DESIGN.md §10). */
+export const serverConfigSchema = z.object({
+  host: z.string().min(1).default("127.0.0.1"),
+  port: z.coerce.number().int().min(0).max(65535).default(7373),
+  db: z.string().min(1).default("sqlite:./.looplab/looplab.db"),
+  artifacts: z.string().min(1).default("./.looplab/artifacts"),
+  heartbeatTimeout: z
+    .union([z.string(), z.number()])
+    .default("5m")
+    .transform((v) => parseDuration(v, "heartbeatTimeout")),
+  /** Soft-deleted runs older than this are purged by garbage collection; "0" disables it. */
+  deletedRetention: z
+    .union([z.string(), z.number()])
+    .default("30d")
+    .transform((v) => parseDuration(v, "deletedRetention")),
+  bodyLimit: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(32 * 1024 * 1024),
+  allowUnauthenticatedRemote: z
+    .union([z.boolean(), z.enum(["true", "false", "1", "0"])])
+    .default(false)
+    .transform((v) => v === true || v === "true" || v === "1"),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+export type ServerConfig = z.output<typeof serverConfigSchema>;
+export type ServerConfigInput = z.input<typeof serverConfigSchema>;
+
+const envNames: Record<keyof ServerConfigInput, string> = {
+  host: "LOOPLAB_HOST",
+  port: "LOOPLAB_PORT",
+  db: "LOOPLAB_DB",
+  artifacts: "LOOPLAB_ARTIFACTS",
+  heartbeatTimeout: "LOOPLAB_HEARTBEAT_TIMEOUT",
+  deletedRetention: "LOOPLAB_DELETED_RETENTION",
+  bodyLimit: "LOOPLAB_BODY_LIMIT",
+  allowUnauthenticatedRemote: "LOOPLAB_ALLOW_UNAUTHENTICATED_REMOTE",
+  logLevel: "LOOPLAB_LOG_LEVEL",
+};
+
+function fromEnv(env: Record<string, string | undefined>): Partial<ServerConfigInput> {
+  const out: Record<string, string> = {};
+  for (const [key, name] of Object.entries(envNames)) {
+    const value = env[name];
+    if (value !== undefined && value !== "") out[key] = value;
+  }
+  return out as Partial<ServerConfigInput>;
+}
+
+function fromFile(path: string | undefined): Partial<ServerConfigInput> {
+  if (!path) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw invalidArgument(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  const server = (parsed as { server?: unknown }).server ?? parsed;
+  return server as Partial<ServerConfigInput>;
+}
+
+const defined = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+export function resolveServerConfig(
+  flags: Partial<ServerConfigInput>,
+  env: Record<string, string | undefined> = process.env,
+  configFile = env.LOOPLAB_CONFIG,
+): ServerConfig {
+  const merged = { ...defined(fromFile(configFile)), ...defined(fromEnv(env)), ...defined(flags) };
+  const result = serverConfigSchema.strict().safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw invalidArgument(`server config ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
+  }
+  return result.data;
+}

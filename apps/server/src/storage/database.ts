@@ -1,0 +1,4 @@
+import type { CoreTables } from "./db-schema.js";
+import type { MetricTables } from "./metrics/metric-tables.js";
+
+export interface Database extends CoreTables, MetricTables {}

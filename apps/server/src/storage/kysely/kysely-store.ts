@@ -1,0 +1,32 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Store, StoreRepos } from "../../ports/store.js";
+import type { OpenedDatabase } from "../create-database.js";
+import type { Database } from "../database.js";
+import { createMetricRepo } from "../metrics/metric-repo.js";
+import { migrateToLatest } from "../migrate.js";
+import { createRunSearch } from "../search/run-search.js";
+import { createProjectRepo } from "./project-repo.js";
+import { createRunRepo } from "./run-repo.js";
+
+function reposFor(db: Kysely<Database> | Transaction<Database>, dialect: Store["dialect"]): StoreRepos {
+  const metrics = createMetricRepo(db, dialect);
+  const runs = createRunRepo(db, {
+    search: createRunSearch(db as Kysely<Database>, dialect),
+    purgeMetrics: (runId) => metrics.purgeRun(runId),
+  });
+  const projects = createProjectRepo(db, (runId) => runs.purge(runId));
+  return { projects, runs, metrics };
+}
+
+/** The one Store implementation, for SQLite and PostgreSQL alike. Runs migrations first. */
+export async function createKyselyStore(opened: OpenedDatabase): Promise<Store> {
+  const { db, dialect } = opened;
+  await migrateToLatest(db as Kysely<unknown>, dialect);
+  const repos = reposFor(db, dialect);
+  return {
+    dialect,
+    ...repos,
+    transaction: (fn) => db.transaction().execute((trx) => fn(reposFor(trx, dialect))),
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,126 @@
+import type { Kysely, Transaction } from "kysely";
+import type { RunPatch, RunRepo, RunSearchRequest, RunSearchResult } from "../../ports/store.js";
+import type { Database } from "../database.js";
+import type { RunsTable } from "../db-schema.js";
+import { configRows, runFromRow, runToRow } from "./run-rows.js";
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** SQLite's variable limit is 32,766 per statement: insert in slices well under it. */
+const ROWS_PER_INSERT = 500;
+
+async function insertInSlices<T>(rows: T[], insert: (slice: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await insert(rows.slice(i, i + ROWS_PER_INSERT));
+}
+
+export interface RunRepoDeps {
+  search: (request: RunSearchRequest) => Promise<RunSearchResult>;
+  purgeMetrics: (runId: string) => Promise<void>;
+}
+
+export function createRunRepo(db: Executor, deps: RunRepoDeps): RunRepo {
+  async function tagsOf(runIds: string[]): Promise<Map<string, Record<string, string>>> {
+    const byRun = new Map<string, Record<string, string>>(runIds.map((id) => [id, {}]));
+    if (runIds.length === 0) return byRun;
+    const rows = await db.selectFrom("run_tags").selectAll().where("run_id", "in", runIds).execute();
+    for (const row of rows) {
+      const tags = byRun.get(row.run_id);
+      if (tags) tags[row.key] = row.value;
+    }
+    return byRun;
+  }
+
+  async function replaceTags(runId: string, tags: Record<string, string>): Promise<void> {
+    await db.deleteFrom("run_tags").where("run_id", "=", runId).execute();
+    const rows = Object.entries(tags).map(([key, value]) => ({ run_id: runId, key, value }));
+    await insertInSlices(rows, (slice) => db.insertInto("run_tags").values(slice).execute());
+  }
+
+  async function replaceConfig(runId: string, config: Record<string, unknown>): Promise<void> {
+    await db.deleteFrom("run_config").where("run_id", "=", runId).execute();
+    await insertInSlices(configRows(runId, config), (slice) => db.insertInto("run_config").values(slice).execute());
+  }
+
+  return {
+    async create(record) {
+      await db.insertInto("runs").values(runToRow(record)).execute();
+      await replaceTags(record.id, record.tags);
+      await replaceConfig(record.id, record.config);
+    },
+    async get(id) {
+      const row = await db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst();
+      if (!row) return null;
+      const tags = await tagsOf([id]);
+      return runFromRow(row, tags.get(id) ?? {});
+    },
+    async getMany(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom("runs").selectAll().where("id", "in", ids).execute();
+      const tags = await tagsOf(ids);
+      const byId = new Map(rows.map((row) => [row.id, runFromRow(row, tags.get(row.id) ?? {})]));
+      return ids.flatMap((id) => byId.get(id) ?? []);
+    },
+    async update(id, patch: RunPatch) {
+      const values: Partial<RunsTable> = {};
+      if (patch.name !== undefined) values.name = patch.name;
+      if (patch.status !== undefined) values.status = patch.status;
+      if (patch.group !== undefined) values.group_name = patch.group;
+      if (patch.notes !== undefined) values.notes = patch.notes;
+      if (patch.config !== undefined) values.config_json = JSON.stringify(patch.config);
+      if (patch.startedAt !== undefined) values.started_at = patch.startedAt;
+      if (patch.endedAt !== undefined) values.ended_at = patch.endedAt;
+      if (patch.heartbeatAt !== undefined) values.heartbeat_at = patch.heartbeatAt;
+      if (patch.updatedAt !== undefined) values.updated_at = patch.updatedAt;
+      if (patch.deletedAt !== undefined) values.deleted_at = patch.deletedAt;
+      if (Object.keys(values).length > 0) await db.updateTable("runs").set(values).where("id", "=", id).execute();
+      if (patch.tags !== undefined) await replaceTags(id, patch.tags);
+      if (patch.config !== undefined) await replaceConfig(id, patch.config);
+    },
+    async markCrashed(before, now) {
+      const rows = await db
+        .updateTable("runs")
+        .set({ status: "crashed", ended_at: now, updated_at: now })
+        .where("status", "=", "running")
+        .where("origin", "in", ["sdk", "queue"])
+        .where("heartbeat_at", "<", before)
+        .returning("id")
+        .execute();
+      return rows.map((r) => r.id);
+    },
+    async appendConfigChange(runId, change) {
+      await db
+        .insertInto("config_history")
+        .values({ run_id: runId, at: change.at, actor: change.actor, changes_json: JSON.stringify(change.changes) })
+        .execute();
+    },
+    async listConfigChanges(runId) {
+      const rows = await db
+        .selectFrom("config_history")
+        .select(["at", "actor", "changes_json"])
+        .where("run_id", "=", runId)
+        .orderBy("id")
+        .execute();
+      return rows.map((r) => ({ at: Number(r.at), actor: r.actor, changes: JSON.parse(r.changes_json) }));
+    },
+    search: (request) => deps.search(request),
+    async listDeletedBefore(before, limit) {
+      const rows = await db
+        .selectFrom("runs")
+        .select("id")
+        .where("deleted_at", "is not", null)
+        .where("deleted_at", "<", before)
+        .orderBy("deleted_at")
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.id);
+    },
+    async purge(id) {
+      await deps.purgeMetrics(id);
+      await db.deleteFrom("ingest_batches").where("run_id", "=", id).execute();
+      await db.deleteFrom("config_history").where("run_id", "=", id).execute();
+      await db.deleteFrom("run_config").where("run_id", "=", id).execute();
+      await db.deleteFrom("run_tags").where("run_id", "=", id).execute();
+      await db.deleteFrom("runs").where("id", "=", id).execute();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { LooplabError } from "@looplab/core";
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import type { SqlDialectName } from "./dialect.js";
+import { coreMigration } from "./migrations/0001-core.js";
+import { metricChunksMigration } from "./migrations/0002-metric-chunks.js";
+
+/** Numbered, forward-only migrations; one set for both dialects (DESIGN.md §10). */
+export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
+  return {
+    "0001-core": coreMigration(dialect),
+    "0002-metric-chunks": metricChunksMigration(dialect),
+  };
+}
+
+/** Runs pending migrations. Kysely's migrator holds a lock so concurrent starts are safe. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectName): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(dialect) };
+  const migrator = new Migrator({ db, provider, migrationTableName: "looplab_migrations" });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new LooplabError("INTERNAL", `migration ${failed} failed: ${String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

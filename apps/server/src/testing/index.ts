@@ -1,0 +1,11 @@
+export { ensurePostgresInstalled, freePort, type PostgresCluster, startPostgresCluster } from "./postgres-cluster.js";
+export { createScratchDatabase } from "./postgres-databases.js";
+export {
+  cliBinPath,
+  type ServerProcess,
+  spawnServerProcess,
+  startTestServer,
+  type TestServerOptions,
+} from "./test-server.js";
+export { postgresFactory, type StoreFactory, sqliteFactory, storeFactories, testPgClusterUrl } from "./test-stores.js";
+export type { RunningServer } from "../start-server.js";

@@ -1,0 +1,91 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { pino } from "pino";
+import { resolveServerConfig } from "../server-config.js";
+import type { Clock } from "../services/clock.js";
+import { type RunningServer, startServer } from "../start-server.js";
+import { freePort } from "./postgres-cluster.js";
+import { type StoreFactory, sqliteFactory } from "./test-stores.js";
+
+export interface TestServerOptions {
+  /** A database URL; by default a fresh in-memory SQLite database. */
+  dbUrl?: string;
+  store?: StoreFactory;
+  port?: number;
+  heartbeatTimeout?: string;
+  bodyLimit?: number;
+  clock?: Clock;
+}
+
+/** A real server in this process on a free loopback port. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<RunningServer> {
+  const db = options.dbUrl ?? (await (options.store ?? sqliteFactory).freshUrl());
+  const config = resolveServerConfig(
+    {
+      host: "127.0.0.1",
+      port: options.port ?? 0,
+      db,
+      heartbeatTimeout: options.heartbeatTimeout ?? "5m",
+      ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    },
+    {},
+    undefined,
+  );
+  return await startServer(config, {
+    logger: pino({ level: "silent" }),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+}
+
+export const cliBinPath = fileURLToPath(new URL("../../../cli/bin/looplab.js", import.meta.url));
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Sends a signal and waits for the process to exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** `looplab server` as a child process, for crash tests (SIGKILL) and black-box tests. */
+export async function spawnServerProcess(opts: {
+  dbUrl: string;
+  port?: number;
+  env?: Record<string, string>;
+}): Promise<ServerProcess> {
+  const port = opts.port ?? (await freePort());
+  const child = spawn(process.execPath, [cliBinPath, "server", "--port", String(port), "--db", opts.dbUrl], {
+    env: { ...process.env, LOOPLAB_LOG_LEVEL: "warn", ...opts.env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}): ${stderr}`);
+    try {
+      const res = await fetch(`${url}/api/v1/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`server did not become healthy: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    port,
+    child,
+    async kill(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import { z } from "zod";
+import { epochMs, metricKeySchema, runIdSchema, wireFloat } from "./common.js";
+
+export const MAX_POINTS_PER_BATCH = 10_000;
+
+/** A step is a finite number (usually an integer; fractional steps such as epochs are allowed). */
+export const stepSchema = z.number().refine(Number.isFinite, "step must be a finite number");
+
+export const metricPointInput = z.object({
+  key: metricKeySchema,
+  step: stepSchema,
+  value: wireFloat,
+  /** Wall time, epoch ms; the server's clock when absent. */
+  time: epochMs.optional(),
+});
+export type MetricPointInput = z.infer<typeof metricPointInput>;
+
+export const logMetricsBody = z.object({
+  /** Client-chosen id; a retried batch with the same id is a no-op (DESIGN.md §2.1). */
+  batchId: z.string().min(1).max(200).optional(),
+  points: z.array(metricPointInput).max(MAX_POINTS_PER_BATCH),
+});
+export type LogMetricsBody = z.infer<typeof logMetricsBody>;
+
+export const logMetricsResult = z.object({
+  /** Points stored by this request (after dropping exact duplicates). */
+  stored: z.number().int(),
+  /** True when the batch id had been seen already and nothing was written. */
+  duplicateBatch: z.boolean(),
+});
+
+export const metricPointSchema = z
+  .object({ step: z.number(), value: wireFloat, time: epochMs })
+  .meta({ id: "MetricPoint" });
+export type MetricPoint = z.infer<typeof metricPointSchema>;
+
+export const MAX_BUCKETS = 10_000;
+
+export const bucketSchema = z
+  .object({
+    startStep: z.number(),
+    endStep: z.number(),
+    count: z.number().int(),
+    /** Over values that are not NaN (±Infinity included); null when the bucket holds none. */
+    min: wireFloat.nullable(),
+    max: wireFloat.nullable(),
+    first: metricPointSchema,
+    last: metricPointSchema,
+    /** Points in the bucket whose value is NaN. */
+    nanCount: z.number().int(),
+  })
+  .meta({ id: "Bucket" });
+export type Bucket = z.infer<typeof bucketSchema>;
+
+export const seriesWindowQuery = z.object({
+  key: metricKeySchema,
+  buckets: z.coerce.number().int().min(1).max(MAX_BUCKETS).default(1000),
+  startStep: z.coerce.number().refine(Number.isFinite).optional(),
+  endStep: z.coerce.number().refine(Number.isFinite).optional(),
+});
+
+export const seriesWindowSchema = z
+  .object({
+    runId: runIdSchema,
+    key: metricKeySchema,
+    /** True when points were aggregated into buckets; false when every bucket is one exact point. */
+    sampled: z.boolean(),
+    /** Number of points in the window. */
+    totalPoints: z.number().int(),
+    buckets: z.array(bucketSchema),
+  })
+  .meta({ id: "SeriesWindow" });
+export type SeriesWindow = z.infer<typeof seriesWindowSchema>;
+
+export const MAX_SERIES_PER_QUERY = 500;
+
+export const seriesQueryBody = z.object({
+  series: z
+    .array(z.object({ runId: runIdSchema, key: metricKeySchema }))
+    .min(1)
+    .max(MAX_SERIES_PER_QUERY),
+  buckets: z.number().int().min(1).max(MAX_BUCKETS).default(1000),
+  startStep: stepSchema.optional(),
+  endStep: stepSchema.optional(),
+});
+export type SeriesQueryBody = z.input<typeof seriesQueryBody>;
+
+export const seriesQueryResult = z.object({ series: z.array(seriesWindowSchema) });
+
+export const pointsQuery = z.object({
+  key: metricKeySchema,
+  startStep: z.coerce.number().refine(Number.isFinite).optional(),
+  endStep: z.coerce.number().refine(Number.isFinite).optional(),
+  pageToken: z.string().max(2000).optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
+});
+
+export const pointsPageSchema = z.object({
+  runId: runIdSchema,
+  key: metricKeySchema,
+  points: z.array(metricPointSchema),
+  nextPageToken: z.string().nullable(),
+});
+export type PointsPage = z.infer<typeof pointsPageSchema>;
+
+export const exportQuery = z.object({
+  format: z.enum(["csv", "json"]).default("csv"),
+  keys: z.string().max(100_000).optional(),
+});

@@ -1,0 +1,283 @@
+import {
+  endStatuses,
+  failedPrecondition,
+  invalidArgument,
+  isLooplabError,
+  type MetricDefinition,
+  type RunList,
+  type Run as RunRecord,
+  runIdSchema,
+  type UpdateRunBody,
+} from "@looplab/core";
+import { type FetchLike, LooplabClient } from "./client.js";
+import { isNetworkError, isRetryable } from "./client-errors.js";
+import { browserPlatform, newRunId, newSessionTag, type SdkPlatform } from "./platform.js";
+import { type ReplayResult, replaySpool } from "./replay-spool.js";
+import { backoffDelay } from "./retry-policy.js";
+import type { RouteBody } from "./route-types.js";
+import { Run, type TagsInput } from "./run.js";
+import { type RunSettings, resolveRunSettings } from "./run-settings.js";
+import { type OnSdkEvent, safeReporter } from "./sdk-events.js";
+import type { Spool, SpoolRoute } from "./spool.js";
+import { startTimer } from "./timer.js";
+
+export interface LooplabOptions extends Partial<RunSettings> {
+  /** Server URL. Default: LOOPLAB_URL (Node), the page's origin (browser). */
+  url?: string;
+  /** Default `globalThis.fetch`. */
+  fetch?: FetchLike;
+  /** Sent with every request (e.g. an API token). */
+  headers?: Record<string, string>;
+  /** Per-request timeout, ms (default 30 000). */
+  requestTimeoutMs?: number;
+  /** Delivery problems, dropped or invalid input. Default: silent (browser), stderr warnings (Node). */
+  onError?: OnSdkEvent;
+  /** Replaces the platform's spool; `false` keeps everything in memory. */
+  spool?: Spool | false;
+  /** How long `init` keeps trying an unreachable server before starting the run offline, ms (default 10 000). */
+  initTimeoutMs?: number;
+  /** Record git commit, branch, remote, dirty flag and diff at init (Node; default true). */
+  captureGit?: boolean;
+  /** Longest uncommitted diff recorded, bytes (default 4 MiB). */
+  maxDiffBytes?: number;
+  /** Flush on SIGINT/SIGTERM/beforeExit/exit (Node; default true). */
+  exitHooks?: boolean;
+  /** Replay other runs' spooled records in the background at the first `init` (default true). */
+  replayOnInit?: boolean;
+  /** Runtime services; the `node` entry passes its own. */
+  platform?: SdkPlatform;
+  /** Clock and randomness, injectable for tests. */
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface InitOptions {
+  project: string;
+  name?: string;
+  config?: Record<string, unknown>;
+  /** `["baseline"]` is shorthand for `{ baseline: "" }`. */
+  tags?: TagsInput;
+  group?: string | null;
+  notes?: string;
+  /** Client-chosen run id (32 lowercase hex). The same id twice continues the same run. */
+  id?: string;
+  /** Continue the run `id` even if it has ended (moves it back to running). */
+  resume?: boolean;
+  parentRunId?: string | null;
+  resumedFrom?: string | null;
+}
+
+/**
+ * Entry point of the SDK: `const run = await new Looplab({ url }).init({ project })`.
+ * In Node (the package's `node` export) it also records git/host/command, spools to disk and
+ * flushes on exit; in a browser it keeps everything in memory.
+ */
+export class Looplab {
+  readonly client: LooplabClient;
+  protected readonly platform: SdkPlatform;
+  private readonly spool: Spool | undefined;
+  private readonly settings: RunSettings;
+  private readonly report: OnSdkEvent;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private replayed = false;
+
+  constructor(private readonly options: LooplabOptions = {}) {
+    this.platform = options.platform ?? browserPlatform;
+    const url = options.url ?? this.platform.env("LOOPLAB_URL") ?? this.platform.defaultUrl;
+    if (url === undefined) throw invalidArgument("no server URL: pass { url } or set LOOPLAB_URL");
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.client = new LooplabClient({
+      url,
+      headers: options.headers ?? {},
+      now: this.now,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
+    });
+    this.spool = options.spool === false ? undefined : (options.spool ?? this.platform.spool);
+    this.settings = resolveRunSettings(options);
+    this.report = safeReporter(options.onError ?? this.platform.defaultOnError);
+  }
+
+  /**
+   * Starts (or continues) a run. Creates the project if missing. With LOOPLAB_RUN_ID set (a
+   * queued job) it attaches to that run instead. If the server cannot be reached within
+   * `initTimeoutMs`, the run starts offline: its creation is queued (and spooled) before its points.
+   */
+  async init(options: InitOptions): Promise<Run> {
+    const envRunId = this.platform.env("LOOPLAB_RUN_ID") || undefined;
+    const runId = options.id ?? envRunId ?? newRunId();
+    if (!runIdSchema.safeParse(runId).success)
+      throw invalidArgument(`run id must be 32 lowercase hex characters: ${runId}`);
+    if (options.resume === true && options.id === undefined && envRunId === undefined) {
+      throw invalidArgument("resume needs the id of the run to continue");
+    }
+    const context = await this.platform
+      .captureContext({
+        captureGit: this.options.captureGit ?? true,
+        maxDiffBytes: this.options.maxDiffBytes ?? 4 << 20,
+      })
+      .catch(() => ({}));
+    const deadline = this.now() + (this.options.initTimeoutMs ?? 10_000);
+    const initial: { route: SpoolRoute; body: unknown }[] = [];
+    let record: RunRecord | null | undefined;
+    if (runId === envRunId) record = await this.attach(runId, options, deadline, initial);
+    if (record === undefined) {
+      const body = {
+        project: options.project,
+        id: runId,
+        status: "running",
+        origin: "sdk",
+        startedAt: this.now(),
+        ...context,
+        ...runFields(options),
+        ...(options.parentRunId === undefined ? {} : { parentRunId: options.parentRunId }),
+        ...(options.resumedFrom === undefined ? {} : { resumedFrom: options.resumedFrom }),
+      } satisfies RouteBody<"createRun">;
+      record = await this.tryOnline(() => this.client.createRun(body), deadline);
+      if (record === null) {
+        initial.push({ route: "createRun", body });
+        if (options.resume === true) initial.push({ route: "updateRun", body: { status: "running", resume: true } });
+      } else if (endStatuses.includes(record.status)) {
+        if (options.resume !== true) {
+          throw failedPrecondition(`run ${runId} has ended (${record.status}); pass resume: true to continue it`);
+        }
+        record = await this.client.updateRun(runId, { status: "running", resume: true });
+      }
+    }
+    return this.startRun(runId, record?.project ?? options.project, record, initial);
+  }
+
+  /** Declares whether a metric is better low or high, creating the project if needed. */
+  async defineMetric(project: string, key: string, options: { goal: "min" | "max" }): Promise<MetricDefinition> {
+    try {
+      return await this.client.putMetricDefinition(project, key, options.goal);
+    } catch (error) {
+      if (!isLooplabError(error) || error.code !== "NOT_FOUND") throw error;
+    }
+    try {
+      await this.client.call("createProject", { body: { name: project } });
+    } catch (error) {
+      if (!isLooplabError(error) || error.code !== "ALREADY_EXISTS") throw error;
+    }
+    return this.client.putMetricDefinition(project, key, options.goal);
+  }
+
+  getRun(runId: string): Promise<RunRecord> {
+    return this.client.getRun(runId);
+  }
+
+  /** Runs of a project matching a filter (`config.lr < 0.01 and tags has "baseline"`), one page. */
+  searchRuns(query: RouteBody<"searchRuns">): Promise<RunList> {
+    return this.client.searchRuns(query);
+  }
+
+  /**
+   * Sends the records that runs of earlier processes left in the spool (each deleted once
+   * acknowledged). Runs of this process that are still logging are left to themselves.
+   */
+  replaySpool(options: { timeoutMs?: number; keepAlive?: boolean } = {}): Promise<ReplayResult> {
+    if (this.spool === undefined) return Promise.resolve({ runs: 0, delivered: 0, remaining: 0 });
+    return replaySpool({
+      spool: this.spool,
+      client: this.client,
+      settings: this.settings,
+      report: this.report,
+      now: this.now,
+      random: this.random,
+      timeoutMs: options.timeoutMs ?? this.settings.finishTimeoutMs,
+      keepAlive: options.keepAlive ?? true,
+    });
+  }
+
+  /** Attaches to a queued run; undefined when it does not exist (then it is created). */
+  private async attach(
+    runId: string,
+    options: InitOptions,
+    deadline: number,
+    initial: { route: SpoolRoute; body: unknown }[],
+  ): Promise<RunRecord | null | undefined> {
+    let existing: RunRecord | null;
+    try {
+      existing = await this.tryOnline(() => this.client.getRun(runId), deadline);
+    } catch (error) {
+      if (isLooplabError(error) && error.code === "NOT_FOUND") return undefined;
+      throw error;
+    }
+    const fields = runFields(options);
+    let body: UpdateRunBody | undefined;
+    if (existing === null || existing.status === "queued") body = { status: "running", ...fields };
+    else if (endStatuses.includes(existing.status)) body = { status: "running", resume: true, ...fields };
+    else if (Object.keys(fields).length > 0) body = fields;
+    if (body === undefined) return existing;
+    const patch = body;
+    const updated =
+      existing === null ? null : await this.tryOnline(() => this.client.updateRun(runId, patch), deadline);
+    if (updated === null) initial.push({ route: "updateRun", body: patch });
+    return updated ?? existing;
+  }
+
+  private async startRun(
+    runId: string,
+    project: string,
+    record: RunRecord | null,
+    initial: { route: SpoolRoute; body: unknown }[],
+  ): Promise<Run> {
+    const runSpool = this.spool?.open(runId);
+    let untrack: (() => void) | undefined;
+    const run = new Run(
+      { id: runId, project, record },
+      {
+        client: this.client,
+        spool: runSpool,
+        settings: this.settings,
+        report: this.report,
+        now: this.now,
+        random: this.random,
+        session: newSessionTag(),
+        onSettled: () => untrack?.(),
+      },
+    );
+    if (this.options.exitHooks !== false) untrack = this.platform.exitHooks?.track(run);
+    await run.start(initial);
+    if (!this.replayed && this.spool !== undefined && this.options.replayOnInit !== false) {
+      this.replayed = true;
+      void this.replaySpool({ keepAlive: false }).catch((error: unknown) =>
+        this.report({ type: "spool-error", message: `spool replay failed: ${String(error)}`, error }),
+      );
+    }
+    return run;
+  }
+
+  /**
+   * Calls the server, retrying what may succeed later until `deadline`; null when the server
+   * stayed unreachable (the caller then works offline). Other errors are thrown.
+   */
+  private async tryOnline<T>(fn: () => Promise<T>, deadline: number): Promise<T | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (!isRetryable(error)) throw error;
+        const wait = backoffDelay(this.settings.retry, attempt, this.random);
+        if (this.now() + wait >= deadline) {
+          const why = isNetworkError(error) ? "unreachable" : "unavailable";
+          this.report({ type: "offline", message: `server ${why} at init; the run starts offline`, error });
+          return null;
+        }
+        await new Promise<void>((resolve) => startTimer(resolve, wait, true));
+      }
+    }
+  }
+}
+
+function runFields(options: InitOptions): Omit<UpdateRunBody, "status" | "resume"> {
+  const fields: Record<string, unknown> = {};
+  if (options.name !== undefined) fields.name = options.name;
+  if (options.group !== undefined) fields.group = options.group;
+  if (options.notes !== undefined) fields.notes = options.notes;
+  if (options.tags !== undefined) fields.tags = options.tags;
+  if (options.config !== undefined) fields.config = options.config;
+  return fields;
+}

@@ -1,0 +1,19 @@
+import { Looplab, type LooplabOptions } from "./looplab.js";
+import { createNodePlatform, type NodePlatformOptions } from "./node-platform.js";
+
+export interface NodeLooplabOptions extends LooplabOptions, NodePlatformOptions {}
+
+/**
+ * `Looplab` as imported in Node: runs record git/host/command at init, records that cannot be
+ * delivered go to a folder spool and are replayed (also by the next process), and pending
+ * points are flushed on SIGINT/SIGTERM/beforeExit/exit.
+ */
+export class NodeLooplab extends Looplab {
+  constructor(options: NodeLooplabOptions = {}) {
+    const { spoolDir, exitFlushTimeoutMs, ...rest } = options;
+    const platformOptions: NodePlatformOptions = {};
+    if (spoolDir !== undefined) platformOptions.spoolDir = spoolDir;
+    if (exitFlushTimeoutMs !== undefined) platformOptions.exitFlushTimeoutMs = exitFlushTimeoutMs;
+    super({ platform: createNodePlatform(platformOptions), ...rest });
+  }
+}

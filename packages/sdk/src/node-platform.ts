@@ -1,0 +1,42 @@
+import { createExitHooks } from "./exit-hooks.js";
+import { createFileSpool, defaultSpoolDir } from "./file-spool.js";
+import type { ExitHooks, SdkPlatform } from "./platform.js";
+import { captureRunContext } from "./run-context.js";
+import type { OnSdkEvent, SdkEventType } from "./sdk-events.js";
+
+export interface NodePlatformOptions {
+  /** Spool folder (default LOOPLAB_SPOOL_DIR, else ~/.looplab/spool); false: memory only. */
+  spoolDir?: string | false;
+  /** How long a SIGINT/SIGTERM waits for delivery before spooling the rest, ms (default 5 000). */
+  exitFlushTimeoutMs?: number;
+}
+
+let sharedExitHooks: ExitHooks | undefined;
+
+/** Node services: folder spool, git/host capture, exit hooks, stderr warnings. */
+export function createNodePlatform(options: NodePlatformOptions = {}): SdkPlatform {
+  const spoolDir = options.spoolDir ?? defaultSpoolDir();
+  // One set of process listeners for the whole process, whatever the number of clients.
+  sharedExitHooks ??= createExitHooks(options.exitFlushTimeoutMs ?? 5000);
+  return {
+    env: (name) => process.env[name],
+    spool: spoolDir === false ? undefined : createFileSpool(spoolDir),
+    captureContext: captureRunContext,
+    exitHooks: sharedExitHooks,
+    defaultOnError: stderrReporter(),
+    defaultUrl: undefined,
+  };
+}
+
+/** One line per event on stderr, at most 20 per kind of event. */
+export function stderrReporter(write: (line: string) => void = (line) => process.stderr.write(line)): OnSdkEvent {
+  const counts = new Map<SdkEventType, number>();
+  return (event) => {
+    const n = (counts.get(event.type) ?? 0) + 1;
+    counts.set(event.type, n);
+    if (n > 20) return;
+    const run = event.runId === undefined ? "" : ` [run ${event.runId}]`;
+    const more = n === 20 ? " (further such messages suppressed)" : "";
+    write(`looplab: ${event.type}${run}: ${event.message}${more}\n`);
+  };
+}

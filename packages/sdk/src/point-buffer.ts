@@ -1,0 +1,142 @@
+import { encodeFloat, metricKeySchema } from "@looplab/core";
+
+const INITIAL_CAPACITY = 1024;
+
+/** Why `PointBuffer.intern` refused a key. */
+export type KeyRejection = { key: string; reason: string };
+
+/**
+ * The run logger's hot path: points are written into preallocated columnar typed arrays
+ * (key index, step, value, time), keys interned to small ints, so `push` allocates nothing.
+ * Serialisation to the wire format happens later, in `takeBatch`, off the caller's path.
+ */
+export class PointBuffer {
+  /** Points currently buffered. */
+  size = 0;
+  /**
+   * `push` may be called while `size < limit`; at the limit the owner must call `grow` or
+   * relieve pressure first. The owner lowers it to enforce the memory cap.
+   */
+  limit: number;
+  private capacity: number;
+  private keyIdx: Uint32Array;
+  private steps: Float64Array;
+  private values: Float64Array;
+  private times: Float64Array;
+  private readonly ids = new Map<string, number>();
+  /** Per key index, the JSON text that opens a point: `{"key":"train/loss","step":`. */
+  private readonly prefixes: string[] = [];
+
+  constructor(initialCapacity = INITIAL_CAPACITY) {
+    this.capacity = Math.max(16, initialCapacity);
+    this.limit = this.capacity;
+    this.keyIdx = new Uint32Array(this.capacity);
+    this.steps = new Float64Array(this.capacity);
+    this.values = new Float64Array(this.capacity);
+    this.times = new Float64Array(this.capacity);
+  }
+
+  /** The key's index, or -1 when the key is not a valid metric key (cached, checked once). */
+  keyId(key: string): number {
+    const id = this.ids.get(key);
+    return id === undefined ? this.intern(key) : id;
+  }
+
+  private intern(key: string): number {
+    if (!metricKeySchema.safeParse(key).success) {
+      this.ids.set(key, -1);
+      return -1;
+    }
+    const id = this.prefixes.length;
+    this.prefixes.push(`{"key":${JSON.stringify(key)},"step":`);
+    this.ids.set(key, id);
+    return id;
+  }
+
+  /** Appends one point; the caller has checked `size < limit`. */
+  push(keyId: number, step: number, value: number, time: number): void {
+    const i = this.size;
+    this.keyIdx[i] = keyId;
+    this.steps[i] = step;
+    this.values[i] = value;
+    this.times[i] = time;
+    this.size = i + 1;
+  }
+
+  /** Grows the arrays so that at least `needed` points fit; `limit` becomes `maxLimit` or capacity. */
+  grow(needed: number, maxLimit: number): void {
+    if (needed > this.capacity) {
+      let capacity = this.capacity * 2;
+      while (capacity < needed) capacity *= 2;
+      this.keyIdx = copyInto(new Uint32Array(capacity), this.keyIdx, this.size);
+      this.steps = copyInto(new Float64Array(capacity), this.steps, this.size);
+      this.values = copyInto(new Float64Array(capacity), this.values, this.size);
+      this.times = copyInto(new Float64Array(capacity), this.times, this.size);
+      this.capacity = capacity;
+    }
+    this.limit = Math.min(this.capacity, maxLimit);
+  }
+
+  /** Room before the arrays must grow. */
+  get allocated(): number {
+    return this.capacity;
+  }
+
+  /**
+   * Removes up to `maxPoints` points from the front and returns them as the JSON text of a
+   * `logMetrics` body (`{"batchId":…,"points":[…]}`), stopping early once the text passes
+   * `maxChars`. NaN and ±Infinity travel as strings (the wire form of `encodeFloat`).
+   */
+  takeBatch(batchId: string, maxPoints: number, maxChars: number): { body: string; points: number } {
+    const n = Math.min(this.size, maxPoints);
+    let text = `{"batchId":${JSON.stringify(batchId)},"points":[`;
+    let taken = 0;
+    while (taken < n) {
+      if (taken > 0) {
+        if (text.length >= maxChars) break;
+        text += ",";
+      }
+      const id = this.keyIdx[taken] as number;
+      text += `${this.prefixes[id]}${this.steps[taken]},"value":${wireNumber(this.values[taken] as number)},"time":${this.times[taken]}}`;
+      taken++;
+    }
+    text += "]}";
+    this.shift(taken);
+    return { body: text, points: taken };
+  }
+
+  /** Shrinks the arrays back to their initial size after a burst. */
+  compact(): void {
+    if (this.size === 0 && this.capacity > INITIAL_CAPACITY * 8) {
+      this.capacity = INITIAL_CAPACITY;
+      this.keyIdx = new Uint32Array(this.capacity);
+      this.steps = new Float64Array(this.capacity);
+      this.values = new Float64Array(this.capacity);
+      this.times = new Float64Array(this.capacity);
+      this.limit = Math.min(this.limit, this.capacity);
+    }
+  }
+
+  private shift(count: number): void {
+    if (count === 0) return;
+    const rest = this.size - count;
+    if (rest > 0) {
+      this.keyIdx.copyWithin(0, count, this.size);
+      this.steps.copyWithin(0, count, this.size);
+      this.values.copyWithin(0, count, this.size);
+      this.times.copyWithin(0, count, this.size);
+    }
+    this.size = rest;
+  }
+}
+
+/** JSON text of a float on the wire: a plain number, or `"NaN"`, `"Infinity"`, `"-Infinity"`. */
+function wireNumber(value: number): string {
+  if (Number.isFinite(value)) return String(value);
+  return `"${encodeFloat(value)}"`;
+}
+
+function copyInto<T extends Uint32Array | Float64Array>(target: T, source: T, count: number): T {
+  target.set(source.subarray(0, count) as never);
+  return target;
+}

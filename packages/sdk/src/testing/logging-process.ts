@@ -1,0 +1,38 @@
+/**
+ * A training script for crash tests, run as its own process (`node --import tsx …`):
+ * logs `FIXTURE_POINTS` steps of `x` (value = step) to LOOPLAB_URL, then finishes (or, with
+ * `FIXTURE_MODE=wait`, keeps logging slowly until it is signalled). Prints the run id, then
+ * `logged <step>` lines, on stdout.
+ */
+import { Looplab } from "@looplab/sdk";
+
+const env = process.env;
+const total = Number(env.FIXTURE_POINTS ?? "1000");
+const mode = env.FIXTURE_MODE ?? "finish";
+const looplab = new Looplab({
+  initTimeoutMs: Number(env.FIXTURE_INIT_TIMEOUT_MS ?? "1000"),
+  finishTimeoutMs: Number(env.FIXTURE_FINISH_TIMEOUT_MS ?? "2000"),
+  exitFlushTimeoutMs: Number(env.FIXTURE_EXIT_FLUSH_MS ?? "1000"),
+  replayOnInit: false,
+  retry: { baseDelayMs: 20, maxDelayMs: 200 },
+  onError: () => {},
+});
+const run = await looplab.init({
+  project: env.FIXTURE_PROJECT ?? "fixture",
+  ...(env.FIXTURE_RUN_ID ? { id: env.FIXTURE_RUN_ID } : {}),
+});
+process.stdout.write(`run ${run.id}\n`);
+
+for (let step = 0; step < total; step++) {
+  run.log({ x: step }, { step });
+  if (step % 100 === 99) {
+    process.stdout.write(`logged ${step}\n`);
+    await new Promise((resolve) => setTimeout(resolve, mode === "wait" ? 20 : 1));
+  }
+}
+if (mode === "wait") {
+  process.stdout.write("waiting\n");
+  await new Promise(() => setInterval(() => {}, 1000));
+}
+const result = await run.finish();
+process.stdout.write(`finished ${JSON.stringify(result)}\n`);
