@@ -34,8 +34,15 @@ module.exports = {
     },
     {
       name: "packages-never-import-apps",
+      comment: "tests may start a real server through @looplab/server/testing",
       severity: "error",
       from: { path: "^packages/" },
+      to: { path: "^apps/", pathNot: "^apps/server/src/testing/index\\.ts$" },
+    },
+    {
+      name: "only-tests-use-server-testing",
+      severity: "error",
+      from: { path: "^packages/", pathNot: tests },
       to: { path: "^apps/" },
     },
     {
@@ -49,7 +56,10 @@ module.exports = {
       name: "cli-uses-only-server-and-agent-entries",
       severity: "error",
       from: { path: "^apps/cli/" },
-      to: { path: "^apps/(?!cli/)", pathNot: "^apps/(server/src/index\\.ts|agent/src/index\\.ts)$|^apps/server/src/testing/index\\.ts$" },
+      to: {
+        path: "^apps/(?!cli/)",
+        pathNot: "^apps/(server/src/index\\.ts|agent/src/index\\.ts)$|^apps/server/src/testing/index\\.ts$",
+      },
     },
     {
       name: "server-never-imports-sdk",

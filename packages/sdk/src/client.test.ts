@@ -76,7 +76,7 @@ describe("LooplabClient error mapping (injected failures)", () => {
     expect(seen[0]?.url).toBe("http://h:1/api/v1/projects/proj/metric-definitions/val%2Facc");
     expect(seen[0]?.init.method).toBe("PUT");
     expect(seen[0]?.init.body).toBe('{"goal":"max"}');
-    expect((seen[0]?.init.headers as Record<string, string>).authorization).toBe("Bearer t");
+    expect(seen[0]?.init.headers).toMatchObject({ authorization: "Bearer t" });
     expect(seen[1]?.url).toBe("http://h:1/api/v1/projects/proj?purge=true");
   });
 });

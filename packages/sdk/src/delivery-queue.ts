@@ -126,7 +126,12 @@ export class DeliveryQueue {
     });
   }
 
-  /** Writes every record held in memory to the spool, synchronously (process exit). */
+  /**
+   * Writes records held in memory to the spool, synchronously: at the memory cap and at
+   * process exit. Records whose asynchronous spool write is under way are written too (same
+   * name, same bytes, atomic rename: harmless twice). `includeInFlight` adds records being
+   * sent (exit: their answer may never come; a resend is a no-op on the server).
+   */
   spillSync(includeInFlight: boolean): number {
     const spool = this.o.spool;
     if (spool === undefined) return 0;
@@ -134,7 +139,7 @@ export class DeliveryQueue {
     for (let i = this.head; i < this.entries.length; i++) {
       const e = this.entries[i] as Entry;
       if (e.body === null || e.onDisk || e.state === "done") continue;
-      if (e.state !== "idle" && !includeInFlight) continue;
+      if (e.state === "sending" && !includeInFlight) continue;
       try {
         spool.writeSync(e.name, e.body);
       } catch (error) {
@@ -147,7 +152,7 @@ export class DeliveryQueue {
         return written;
       }
       e.onDisk = true;
-      if (e.state === "idle") this.release(e);
+      if (e.state !== "sending") this.release(e);
       written++;
     }
     return written;
@@ -343,6 +348,7 @@ export class DeliveryQueue {
   }
 
   private release(e: Entry): void {
+    if (e.body === null) return;
     e.body = null;
     this.memoryPoints -= e.points;
     this.o.onMemoryChange?.();
@@ -387,20 +393,24 @@ export class DeliveryQueue {
     const spool = this.o.spool;
     if (spool === undefined || e.body === null) return;
     e.state = "spilling";
+    const body = e.body;
     try {
-      await spool.write(e.name, e.body);
+      await spool.write(e.name, body);
       e.onDisk = true;
       e.state = "idle";
       this.release(e);
     } catch (error) {
       e.state = "idle";
-      this.spoolBlockedUntil = this.o.now() + 5000;
-      this.o.report({
-        type: "spool-error",
-        message: `spool write failed: ${String(error)}`,
-        runId: this.o.runId,
-        error,
-      });
+      // Unless a synchronous spill wrote it meanwhile, the record stays in memory.
+      if (!e.onDisk) {
+        this.spoolBlockedUntil = this.o.now() + 5000;
+        this.o.report({
+          type: "spool-error",
+          message: `spool write failed: ${String(error)}`,
+          runId: this.o.runId,
+          error,
+        });
+      }
     }
     this.pump();
   }

@@ -89,7 +89,7 @@ describe("Looplab against a real server", () => {
     const ll = looplab();
     const run = await ll.init({ project: "sdk-nan" });
     const values = [1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0.25, Number.MIN_VALUE];
-    values.forEach((v, step) => run.log({ v }, { step }));
+    for (const [step, v] of values.entries()) run.log({ v }, { step });
     await run.finish();
     const points = await readSeries(ll.client, run.id, "v");
     expect(points.map((p) => decodeFloat(p.value))).toEqual(values);
@@ -142,7 +142,7 @@ describe("Looplab against a real server", () => {
       goal: "min",
     });
     const run = await ll.init({ project: "sdk-goal" });
-    [3, 1, 2].forEach((v, step) => run.log({ "val/loss": v }, { step }));
+    for (const [step, v] of [3, 1, 2].entries()) run.log({ "val/loss": v }, { step });
     await run.finish();
     const [summary] = (await ll.client.listSeries(run.id)).series;
     expect(summary?.best).toBe(1);

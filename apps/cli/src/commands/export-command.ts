@@ -1,6 +1,6 @@
 import { mkdir, open, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { decodeFloat, EXPORT_FORMAT_NAME, EXPORT_FORMAT_VERSION, type ExportedRun, type Project } from "@looplab/core";
+import { decodeFloat, EXPORT_FORMAT_NAME, EXPORT_FORMAT_VERSION, type Project } from "@looplab/core";
 import type { LooplabClient } from "@looplab/sdk";
 import type { Command } from "commander";
 import { exitCodes } from "../exit-codes.js";
@@ -100,7 +100,7 @@ async function exportProjectRuns(
       params: { project },
       query: { limit: RUNS_PAGE, ...(pageToken ? { pageToken } : {}) },
     });
-    for (const run of page.runs as ExportedRun[]) {
+    for (const run of page.runs) {
       if (compareCodeUnits(run.id, previous) <= 0) {
         throw new CliError(`export: the server listed run ${run.id} out of id order; export aborted`);
       }

@@ -14,6 +14,11 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // `looplab runs export ID | head`: the reader left, so the data is no longer wanted.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => Date.now() };
 }
 

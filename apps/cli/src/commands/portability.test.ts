@@ -67,7 +67,12 @@ async function seed(client: LooplabClient): Promise<Record<string, string>> {
   const child = await client.createRun({ project: "vision", name: "resnet-50-ft", parentRunId: main.id });
   ids.child = child.id;
   await client.logMetrics(child.id, {
-    points: Array.from({ length: 2500 }, (_, i) => ({ key: "train/loss", step: 2499 - i, value: 1 / (i + 1), time: T0 + i })),
+    points: Array.from({ length: 2500 }, (_, i) => ({
+      key: "train/loss",
+      step: 2499 - i,
+      value: 1 / (i + 1),
+      time: T0 + i,
+    })),
   });
 
   const failed = await client.createRun({ project: "vision", name: "broken", tags: ["flaky"] });
@@ -104,7 +109,7 @@ describe("looplab export / import", () => {
     tmp = mkdtempSync(join(tmpdir(), "looplab-export-"));
     [source, target] = await Promise.all([
       startTestServer({ store: sqliteFactory }),
-      startTestServer({ store: process.env.ZZ_SQLITE ? sqliteFactory : postgresFactory }),
+      startTestServer({ store: postgresFactory }),
     ]);
     sourceClient = createClient({ url: source.url });
     targetClient = createClient({ url: target.url });
@@ -136,8 +141,18 @@ describe("looplab export / import", () => {
 
   it("writes the documented format", () => {
     const manifest = JSON.parse(readFileSync(join(dirA(), "manifest.json"), "utf8"));
-    expect(manifest).toEqual({ format: "looplab-export", version: 1, projects: 3, runs: 6, configChanges: 2, points: 2513 });
-    const projects = readFileSync(join(dirA(), "projects.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(manifest).toEqual({
+      format: "looplab-export",
+      version: 1,
+      projects: 3,
+      runs: 6,
+      configChanges: 2,
+      points: 2513,
+    });
+    const projects = readFileSync(join(dirA(), "projects.jsonl"), "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(projects.map((p) => p.name)).toEqual(["archive", "empty", "vision"]);
     expect(projects[0].deletedAt).toEqual(expect.any(Number));
     expect(projects[2].metricDefinitions).toEqual([
@@ -162,7 +177,10 @@ describe("looplab export / import", () => {
         "",
       ].join("\n"),
     );
-    const runs = readFileSync(join(dirA(), "runs.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+    const runs = readFileSync(join(dirA(), "runs.jsonl"), "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const main = runs.find((r) => r.id === ids.main);
     expect(Object.keys(main.tags)).toEqual(["baseline", "team"]);
     expect(main.configHistory).toHaveLength(2);
@@ -190,11 +208,40 @@ describe("looplab export / import", () => {
       ]);
       expect(hb).toEqual(ha);
     }
-    const list = async (c: LooplabClient) => (await c.call("listProjects", { query: { includeDeleted: true } })).projects;
+    const list = async (c: LooplabClient) =>
+      (await c.call("listProjects", { query: { includeDeleted: true } })).projects;
     expect(await list(targetClient)).toEqual(await list(sourceClient));
     const child = await targetClient.getRun(ids.child as string);
     expect(child.status).toBe("running");
     expect(child.metrics["train/loss"]?.count).toBe(2500);
+  });
+
+  it("restores points through the import route without touching heartbeat or updatedAt", async () => {
+    const run = await targetClient.getRun(ids.child as string);
+    const result = await targetClient.call("importRunMetrics", {
+      params: { runId: run.id },
+      body: { batchId: "extra-1", points: [{ key: "extra", step: 1, value: "-Infinity", time: 5 }] },
+    });
+    expect(result).toEqual({ stored: 1, duplicateBatch: false });
+    const again = await targetClient.call("importRunMetrics", {
+      params: { runId: run.id },
+      body: { batchId: "extra-1", points: [{ key: "extra", step: 1, value: "-Infinity", time: 5 }] },
+    });
+    expect(again).toEqual({ stored: 0, duplicateBatch: true });
+    const after = await targetClient.getRun(run.id);
+    expect(after.heartbeatAt).toBe(run.heartbeatAt);
+    expect(after.updatedAt).toBe(run.updatedAt);
+    expect(after.metrics.extra).toMatchObject({ count: 1, last: "-Infinity", lastTime: 5 });
+
+    const { metrics: _m, ...body } = await sourceClient.getRun(ids.main as string);
+    const orphan = { ...body, id: "c".repeat(32), project: "no-such-project", configHistory: [] };
+    await expect(targetClient.call("importRun", { body: orphan })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      targetClient.call("importRun", { body: { ...orphan, project: "vision", id: ids.main as string } }),
+    ).rejects.toMatchObject({
+      code: "ALREADY_EXISTS",
+      httpStatus: 409,
+    });
   });
 
   it("refuses to import over existing records unless told to keep them", async () => {
@@ -203,7 +250,13 @@ describe("looplab export / import", () => {
     expect(again.stderr).toMatch(/already exists; pass --skip-existing/);
     const skipping = await runCli(["--url", target.url, "import", dirA(), "--skip-existing", "--json"]);
     expect(skipping.code).toBe(0);
-    expect(JSON.parse(skipping.stdout)).toEqual({ projects: 0, runs: 0, points: 0, skippedProjects: 3, skippedRuns: 6 });
+    expect(JSON.parse(skipping.stdout)).toEqual({
+      projects: 0,
+      runs: 0,
+      points: 0,
+      skippedProjects: 3,
+      skippedRuns: 6,
+    });
     expect(skipping.stderr).toContain("project vision exists already");
     expect((await targetClient.getRun(ids.main as string)).metrics.loss?.count).toBe(4);
   });

@@ -70,14 +70,35 @@ describe("looplab projects and runs commands", () => {
 
   it("filters, picks columns in the filter syntax and prints JSON rows for scripts", async () => {
     const columns = "name,config.optimizer.lr,metrics.val/acc.last,metrics.val/acc.count,tags.team,tags.baseline";
-    const res = await cli("runs", "ls", "-p", "digits", "--filter", 'tags.team = "vision"', "--sort", "name", "--columns", columns);
+    const res = await cli(
+      "runs",
+      "ls",
+      "-p",
+      "digits",
+      "--filter",
+      'tags.team = "vision"',
+      "--sort",
+      "name",
+      "--columns",
+      columns,
+    );
     expect(res.code).toBe(0);
     expect(res.stdout.split("\n")[0]).toBe(
       "name       config.optimizer.lr  metrics.val/acc.last  metrics.val/acc.count  tags.team  tags.baseline",
     );
     expect(res.stdout).toMatch(/mlp-large\s+0\.001\s+0\.85\s+3\s+vision\s+yes/);
     expect(res.stdout).not.toContain("cnn");
-    const json = await cli("runs", "ls", "-p", "digits", "--sort", "name", "--columns", "name,metrics.val/acc.last", "--json");
+    const json = await cli(
+      "runs",
+      "ls",
+      "-p",
+      "digits",
+      "--sort",
+      "name",
+      "--columns",
+      "name,metrics.val/acc.last",
+      "--json",
+    );
     expect(JSON.parse(json.stdout)).toEqual([
       { name: "cnn", "metrics.val/acc.last": "NaN" },
       { name: "mlp-large", "metrics.val/acc.last": 0.85 },
@@ -102,7 +123,7 @@ describe("looplab projects and runs commands", () => {
     expect(res.stdout).toMatch(/^status\s+finished$/m);
     expect(res.stdout).toContain("tags\n  baseline\n  team = conv\n");
     expect(res.stdout).toContain("notes\n  first line\n  second line\n");
-    expect(res.stdout).toContain("config\n  optimizer:\n    lr: 0.004\n    name: \"adam\"\n  epochs: 3\n");
+    expect(res.stdout).toContain('config\n  optimizer:\n    lr: 0.004\n    name: "adam"\n  epochs: 3\n');
     expect(res.stdout).toMatch(/config history \(1 change\)\n.*optimizer\.lr: 0\.003 → 0\.004/);
     expect(res.stdout).toMatch(/val\/acc\s+NaN\s+2\s+0\.7\s+0\.95\s+0\.825\s+0\.95\s+3\s+1/);
     const json = JSON.parse((await cli("runs", "show", ids.cnn as string, "--json")).stdout);
@@ -121,7 +142,10 @@ describe("looplab projects and runs commands", () => {
     expect(json.code).toBe(0);
     expect(json.stdout).toBe("");
     expect(json.stderr).toContain(file);
-    const lines = readFileSync(file, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(file, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([
       { key: "val/acc", step: 0, value: 0.7, time: 1700000000000 },
       { key: "val/acc", step: 1, value: 0.95, time: 1700000000001 },
@@ -154,7 +178,11 @@ describe("looplab projects and runs commands", () => {
 
   it("ends with exit 4 and a message on stderr for an unknown run or project", async () => {
     const unknown = "0".repeat(32);
-    for (const args of [["runs", "show", unknown], ["runs", "export", unknown], ["runs", "delete", unknown]]) {
+    for (const args of [
+      ["runs", "show", unknown],
+      ["runs", "export", unknown],
+      ["runs", "delete", unknown],
+    ]) {
       const res = await cli(...args);
       expect(res.code).toBe(4);
       expect(res.stdout).toBe("");

@@ -1,4 +1,3 @@
-import { describeStartError, runServerMain } from "@looplab/server";
 import type { Command } from "commander";
 
 export function registerServerCommand(program: Command): void {
@@ -17,6 +16,8 @@ export function registerServerCommand(program: Command): void {
     .option("--allow-unauthenticated-remote", "allow binding a non-loopback address without authentication")
     .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (default info)")
     .action(async (opts: Record<string, string | boolean | undefined>) => {
+      // Imported here so that other commands do not pay for loading the server.
+      const { describeStartError, runServerMain } = await import("@looplab/server");
       try {
         await runServerMain({
           host: opts.host as string | undefined,

@@ -1,12 +1,18 @@
 import swagger from "@fastify/swagger";
 import { routes } from "@looplab/core";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from "fastify-type-provider-zod";
 import type { Services } from "../services/index.js";
 import { SERVER_VERSION } from "../version.js";
 import { type AccessPolicy, installAccessGate, openAccess } from "./access-gate.js";
 import { errorHandler, notFoundHandler } from "./error-handler.js";
 import { registerRoute } from "./register-route.js";
+import { installRequestLog } from "./request-log.js";
 import { registerImportRoutes } from "./routes/import-routes.js";
 import { registerMetricRoutes } from "./routes/metric-routes.js";
 import { registerProjectRoutes } from "./routes/project-routes.js";
@@ -26,13 +32,15 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     loggerInstance: typeof options.logger === "object" ? options.logger : undefined,
     logger: typeof options.logger === "boolean" ? options.logger : undefined,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    disableRequestLogging: true,
+    // Fastify's two lines per request are replaced by one wide event (installRequestLog).
+    logController: new LogController({ disableRequestLogging: true }),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   installAccessGate(app, options.access ?? openAccess);
+  installRequestLog(app);
 
   await app.register(swagger, {
     openapi: {
@@ -40,6 +48,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       info: { title: "Looplab API", version: SERVER_VERSION, description: "The public, versioned Looplab API." },
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
 
   registerRoute(app, routes.health, async () => ({

@@ -1,6 +1,6 @@
 import { LooplabError } from "@looplab/core";
 import type { PointRecord } from "../../ports/store.js";
-import { allocColumns, type PointColumns } from "./chunk-codec.js";
+import { allocColumns, type PointColumns } from "./point-columns.js";
 import { comparePoints } from "./point-order.js";
 
 /**

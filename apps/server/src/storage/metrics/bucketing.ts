@@ -1,5 +1,5 @@
 import type { BucketRecord } from "../../ports/store.js";
-import type { PointColumns } from "./chunk-codec.js";
+import type { PointColumns } from "./point-columns.js";
 import type { Summary } from "./summary.js";
 
 /**

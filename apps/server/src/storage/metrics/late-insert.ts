@@ -1,9 +1,10 @@
-import { encodeColumns, mergeColumns, type PointColumns, pickColumns, sliceColumns } from "./chunk-codec.js";
+import { type MetricDb } from "./metric-db.js";
+import { encodeColumns } from "./chunk-codec.js";
+import { mergeColumns, type PointColumns, pickColumns, sliceColumns } from "./point-columns.js";
 import {
   deletePartsOf,
   insertParts,
   loadChunkData,
-  type MetricDb,
   type NodeRow,
   type PartRow,
   toNodeRow,
@@ -28,7 +29,7 @@ export interface LateResult {
 }
 
 async function firstStepBound(db: MetricDb, seriesId: number, atMost: number | null): Promise<number | null> {
-  let q = db
+  let q = db.kysely
     .selectFrom("metric_nodes")
     .select("first_step")
     .where("series_id", "=", seriesId)
@@ -43,7 +44,7 @@ async function candidateChunks(db: MetricDb, seriesId: number, minStep: number, 
   // The chunk covering the first point starts at or before it; points before every chunk
   // go into the first chunk.
   const from = (await firstStepBound(db, seriesId, minStep)) ?? (await firstStepBound(db, seriesId, null));
-  const rows = await db
+  const rows = await db.kysely
     .selectFrom("metric_nodes")
     .select(["series_id", "node_no", "level", "parent_no", "children", "parts", "is_tail", "summary"])
     .where("series_id", "=", seriesId)

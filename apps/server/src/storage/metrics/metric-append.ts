@@ -1,14 +1,15 @@
 import type { PointRecord } from "../../ports/store.js";
 import { prepareBatch } from "./batch-prep.js";
-import { type PointColumns, sliceColumns } from "./chunk-codec.js";
+import { type PointColumns, sliceColumns } from "./point-columns.js";
 import { insertLate } from "./late-insert.js";
-import { chunked, deletePartsOf, insertParts, type MetricDb, type NodeRow, type PartRow, toNodeRow, upsertNodes } from "./node-store.js";
+import { chunked, type MetricDb, placeholders, query } from "./metric-db.js";
+import { deletePartsOf, insertParts, type NodeRow, type PartRow, toNodeRow, upsertNodes } from "./node-store.js";
 import { comparePoints } from "./point-order.js";
-import { addToTotals, emptyTotals, type SeriesTotals, seriesValueColumns, totalsFromRow, upsertSeries } from "./series-rows.js";
+import { addToTotals, emptyTotals, type SeriesRowValues, type SeriesTotals, totalsFromRow, upsertSeries } from "./series-rows.js";
 import { summarizeColumns } from "./summary.js";
 import { type TailPlan, planTailAppend } from "./tail-append.js";
 import { regroup } from "./tree-maintenance.js";
-import type { NodeNumbers } from "./tree-shape.js";
+import { FANOUT, type NodeNumbers } from "./tree-shape.js";
 
 /**
  * `MetricRepo.append`: one round trip reads every touched series with its tail chunk; points
@@ -22,48 +23,53 @@ interface SeriesState {
   /** Null only for a series row without points (never left behind by this store). */
   tail: NodeRow | null;
   maxNo: number;
+  /** Unparented chunks, the tail included. */
+  looseChunks: number;
 }
+
+const STATE_SQL =
+  "select s.id, s.key, s.count, s.nan_count, s.finite_count, s.finite_sum, s.min_value, s.max_value," +
+  " s.last_step, s.last_time, s.last_value, s.last_kind, t.node_no, t.children, t.parts, t.summary," +
+  " (select m.node_no from metric_nodes m where m.series_id = s.id order by m.node_no desc limit 1) as max_no," +
+  " (select count(*) from metric_nodes r where r.series_id = s.id and r.parent_no is null and r.level = 0) as loose" +
+  " from metric_series s left join metric_nodes t on t.series_id = s.id and t.parent_no is null and t.is_tail = 1" +
+  " where s.run_id = ? and s.key in ";
+
+type StateRow = SeriesRowValues & {
+  id: number | string;
+  key: string;
+  node_no: number | string | null;
+  children: number | string | null;
+  parts: number | string | null;
+  summary: Uint8Array | null;
+  max_no: number | string | null;
+  loose: number | string;
+};
 
 async function loadStates(db: MetricDb, runId: string, keys: string[]): Promise<Map<string, SeriesState>> {
   const states = new Map<string, SeriesState>();
   for (const part of chunked(keys, 500)) {
-    const rows = await db
-      .selectFrom("metric_series as s")
-      .leftJoin("metric_nodes as t", (join) =>
-        join.onRef("t.series_id", "=", "s.id").on("t.parent_no", "is", null).on("t.is_tail", "=", 1),
-      )
-      .select(seriesValueColumns.map((c) => `s.${c}` as const))
-      .select(["s.id", "s.key", "t.node_no", "t.level", "t.parent_no", "t.children", "t.parts", "t.is_tail", "t.summary"])
-      .select((eb) =>
-        eb
-          .selectFrom("metric_nodes as m")
-          .select("m.node_no")
-          .whereRef("m.series_id", "=", "s.id")
-          .orderBy("m.node_no", "desc")
-          .limit(1)
-          .as("max_no"),
-      )
-      .where("s.run_id", "=", runId)
-      .where("s.key", "in", part)
-      .execute();
+    const rows = await query<StateRow>(db, `${STATE_SQL}(${placeholders(part.length)})`, [runId, ...part]);
     for (const r of rows) {
+      const tail =
+        r.summary === null
+          ? null
+          : toNodeRow({
+              series_id: r.id,
+              node_no: r.node_no ?? 0,
+              level: 0,
+              parent_no: null,
+              children: r.children ?? 0,
+              parts: r.parts ?? 0,
+              is_tail: 1,
+              summary: r.summary,
+            });
       states.set(r.key, {
         id: Number(r.id),
         totals: totalsFromRow(r),
-        tail:
-          r.summary === null
-            ? null
-            : toNodeRow({
-                series_id: r.id,
-                node_no: Number(r.node_no),
-                level: Number(r.level),
-                parent_no: null,
-                children: Number(r.children),
-                parts: Number(r.parts),
-                is_tail: 1,
-                summary: r.summary,
-              }),
+        tail,
         maxNo: Number(r.max_no ?? 0),
+        looseChunks: Number(r.loose),
       });
     }
   }
@@ -88,6 +94,8 @@ function firstAfter(cols: PointColumns, last: NodeRow["summary"]["last"]): numbe
 interface Pending {
   key: string;
   numbers: NodeNumbers;
+  /** Unparented chunks before this batch (the tail included); -1 when unknown. */
+  looseChunks: number;
   tail: NodeRow | null;
   fresh: PointColumns;
   totals: SeriesTotals;
@@ -104,7 +112,7 @@ export async function appendPoints(db: MetricDb, runId: string, points: PointRec
     const state = states.get(key);
     if (!state) {
       const totals = addToTotals(emptyTotals, summarizeColumns(cols));
-      pending.push({ key, numbers: { seriesId: 0, next: 1 }, tail: null, fresh: cols, totals });
+      pending.push({ key, numbers: { seriesId: 0, next: 1 }, looseChunks: 0, tail: null, fresh: cols, totals });
       stored += cols.length;
       continue;
     }
@@ -125,7 +133,7 @@ export async function appendPoints(db: MetricDb, runId: string, points: PointRec
       totals = addToTotals(totals, summarizeColumns(fresh));
       stored += fresh.length;
     }
-    if (fresh.length > 0 || totals !== state.totals || !state.tail) pending.push({ key, numbers, tail, fresh, totals });
+    if (fresh.length > 0 || totals !== state.totals || !state.tail) pending.push({ key, numbers, looseChunks: split > 0 ? -1 : state.looseChunks, tail, fresh, totals });
   }
   if (pending.length === 0) return stored;
 
@@ -134,11 +142,15 @@ export async function appendPoints(db: MetricDb, runId: string, points: PointRec
     runId,
     pending.map((p) => ({ key: p.key, totals: p.totals })),
   );
-  const plans: { numbers: NodeNumbers; plan: TailPlan }[] = [];
+  const plans: { numbers: NodeNumbers; plan: TailPlan; regroup: boolean }[] = [];
   for (const p of pending) {
     if (p.fresh.length === 0) continue;
     p.numbers.seriesId = ids.get(p.key) ?? p.numbers.seriesId;
-    plans.push({ numbers: p.numbers, plan: await planTailAppend(db, p.numbers, p.tail, p.fresh) });
+    const plan = await planTailAppend(db, p.numbers, p.tail, p.fresh);
+    // Rollups are due once FANOUT sealed chunks lack a parent.
+    const sealedBefore = Math.max(0, p.looseChunks - 1);
+    const due = plan.sealed && (p.looseChunks < 0 || sealedBefore + plan.sealedCount >= FANOUT);
+    plans.push({ numbers: p.numbers, plan, regroup: due });
   }
   const rewrite = plans.flatMap(({ numbers, plan }) => plan.rewrite.map((no) => [numbers.seriesId, no] as const));
   for (const [seriesId, no] of rewrite) await deletePartsOf(db, seriesId, [no]);
@@ -148,6 +160,6 @@ export async function appendPoints(db: MetricDb, runId: string, points: PointRec
   );
   const parts: PartRow[] = plans.flatMap(({ plan }) => plan.parts);
   await insertParts(db, parts);
-  for (const { numbers, plan } of plans) if (plan.sealed) await regroup(db, numbers);
+  for (const p of plans) if (p.regroup) await regroup(db, p.numbers);
   return stored;
 }

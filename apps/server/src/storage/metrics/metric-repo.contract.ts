@@ -81,7 +81,7 @@ async function seriesIdOf(db: Kysely<Database>, runId: string, key: string): Pro
 /** Everything a reader can observe of one series, checked against the model. */
 async function expectSeriesMatches(t: MetricTestDb, runId: string, key: string, ref: StoredPoint[], seed: number) {
   const repo = createMetricRepo(t.db, t.dialect);
-  expect(await checkSeriesTree(t.db, await seriesIdOf(t.db, runId, key))).toEqual([]);
+  expect(await checkSeriesTree({ kysely: t.db, dialect: t.dialect }, await seriesIdOf(t.db, runId, key))).toEqual([]);
   const [summary] = (await repo.listSeries(runId)).filter((s) => s.key === key);
   const finite = ref.filter((p) => Number.isFinite(p.value));
   const notNaN = ref.filter((p) => !Number.isNaN(p.value)).map((p) => p.value);

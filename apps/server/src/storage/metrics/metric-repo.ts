@@ -2,9 +2,9 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import type { MetricRepo, SeriesSummaryRecord } from "../../ports/store.js";
 import type { Database } from "../database.js";
 import { appendPoints } from "./metric-append.js";
-import { chunked, type MetricDb } from "./node-store.js";
+import { chunked, execute, type MetricDb, placeholders, query } from "./metric-db.js";
 import { readSeriesPoints } from "./points-reader.js";
-import { seriesValueColumns, toSeriesRecord } from "./series-rows.js";
+import { type SeriesRowValues, toSeriesRecord } from "./series-rows.js";
 import { deleteSeries, truncateSeries } from "./truncate.js";
 import { readSeriesWindow } from "./window-reader.js";
 
@@ -18,51 +18,45 @@ export function createMetricRepo(
   db: Kysely<Database> | Transaction<Database>,
   dialect: "sqlite" | "postgres",
 ): KyselyMetricRepo {
+  const bound: MetricDb = { kysely: db, dialect };
   /** Writes of one run are serialised (PostgreSQL; SQLite has a single writer anyway). */
   const writing = <T>(runId: string, fn: (tx: MetricDb) => Promise<T>): Promise<T> => {
-    const run = async (tx: MetricDb) => {
+    const run = async (kysely: Kysely<Database> | Transaction<Database>) => {
       if (dialect === "postgres") {
-        await sql`select pg_advisory_xact_lock(hashtextextended(${`looplab.metrics:${runId}`}, 0))`.execute(tx);
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`looplab.metrics:${runId}`}, 0))`.execute(kysely);
       }
-      return fn(tx);
+      return fn({ kysely, dialect });
     };
     return db.isTransaction ? run(db) : db.transaction().execute(run);
   };
   /** Reads that take several queries see one snapshot. */
   const reading = <T>(fn: (tx: MetricDb) => Promise<T>): Promise<T> => {
-    if (db.isTransaction) return fn(db);
+    if (db.isTransaction) return fn(bound);
     const tx = db.transaction();
-    return (dialect === "postgres" ? tx.setIsolationLevel("repeatable read") : tx).execute(fn);
+    const run = (kysely: Transaction<Database>) => fn({ kysely, dialect });
+    return (dialect === "postgres" ? tx.setIsolationLevel("repeatable read") : tx).execute(run);
   };
   const seriesId = async (tx: MetricDb, runId: string, key: string): Promise<number | null> => {
-    const row = await tx
-      .selectFrom("metric_series")
-      .select("id")
-      .where("run_id", "=", runId)
-      .where("key", "=", key)
-      .executeTakeFirst();
+    const text = "select id from metric_series where run_id = ? and key = ?";
+    const [row] = await query<{ id: number | string }>(tx, text, [runId, key]);
     return row ? Number(row.id) : null;
   };
+  const SERIES_COLUMNS =
+    "run_id, key, count, nan_count, finite_count, finite_sum, min_value, max_value, last_step, last_time, last_value, last_kind";
+  type SeriesRow = SeriesRowValues & { run_id: string; key: string };
 
   return {
     append: (runId, points) => (points.length === 0 ? Promise.resolve(0) : writing(runId, (tx) => appendPoints(tx, runId, points))),
 
     async claimBatch(runId, batchId, now) {
-      const result = await db
-        .insertInto("ingest_batches")
-        .values({ run_id: runId, batch_id: batchId, created_at: now })
-        .onConflict((oc) => oc.columns(["run_id", "batch_id"]).doNothing())
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) === 0;
+      const text =
+        "insert into ingest_batches (run_id, batch_id, created_at) values (?, ?, ?) on conflict (run_id, batch_id) do nothing";
+      return (await execute(bound, text, [runId, batchId, now])) === 0;
     },
 
     async listSeries(runId) {
-      const rows = await db
-        .selectFrom("metric_series")
-        .select(["key", ...seriesValueColumns])
-        .where("run_id", "=", runId)
-        .orderBy("key")
-        .execute();
+      const text = `select ${SERIES_COLUMNS} from metric_series where run_id = ? order by key`;
+      const rows = await query<SeriesRow>(bound, text, [runId]);
       return rows.map((r) => toSeriesRecord(r.key, r));
     },
 
@@ -70,13 +64,8 @@ export function createMetricRepo(
       const out = new Map<string, SeriesSummaryRecord[]>();
       for (const id of runIds) out.set(id, []);
       for (const part of chunked([...new Set(runIds)], 500)) {
-        const rows = await db
-          .selectFrom("metric_series")
-          .select(["run_id", "key", ...seriesValueColumns])
-          .where("run_id", "in", part)
-          .orderBy("run_id")
-          .orderBy("key")
-          .execute();
+        const text = `select ${SERIES_COLUMNS} from metric_series where run_id in (${placeholders(part.length)}) order by run_id, key`;
+        const rows = await query<SeriesRow>(bound, text, part);
         for (const r of rows) out.get(r.run_id)?.push(toSeriesRecord(r.key, r));
       }
       return out;
@@ -96,19 +85,19 @@ export function createMetricRepo(
 
     truncateAfter: (runId, key, step) =>
       writing(runId, async (tx) => {
-        let q = tx.selectFrom("metric_series").select("id").where("run_id", "=", runId).where("last_step", ">", step);
+        let q = tx.kysely.selectFrom("metric_series").select("id").where("run_id", "=", runId).where("last_step", ">", step);
         if (key !== null) q = q.where("key", "=", key);
         for (const row of await q.execute()) await truncateSeries(tx, Number(row.id), step);
       }),
 
     purgeRun: (runId) =>
       writing(runId, async (tx) => {
-        const rows = await tx.selectFrom("metric_series").select("id").where("run_id", "=", runId).execute();
+        const rows = await tx.kysely.selectFrom("metric_series").select("id").where("run_id", "=", runId).execute();
         await deleteSeries(
           tx,
           rows.map((r) => Number(r.id)),
         );
-        await tx.deleteFrom("ingest_batches").where("run_id", "=", runId).execute();
+        await tx.kysely.deleteFrom("ingest_batches").where("run_id", "=", runId).execute();
       }),
   };
 }

@@ -1,5 +1,6 @@
+import { type MetricDb } from "./metric-db.js";
 import type { PointsPageRecord, PointsRequest, StoredPoint } from "../../ports/store.js";
-import { loadChunkData, type MetricDb, type NodeRow, toNodeRow } from "./node-store.js";
+import { loadChunkData, type NodeRow, toNodeRow } from "./node-store.js";
 import { byFirstPoint, CHUNK_CAPACITY } from "./tree-shape.js";
 
 /**
@@ -12,7 +13,7 @@ const nodeColumns = ["series_id", "node_no", "level", "parent_no", "children", "
 /** The largest chunk start strictly before `step`: chunks starting earlier end before it. */
 async function scanStart(db: MetricDb, seriesId: number, step: number): Promise<number> {
   if (step === Number.NEGATIVE_INFINITY) return -Number.MAX_VALUE;
-  const row = await db
+  const row = await db.kysely
     .selectFrom("metric_nodes")
     .select("first_step")
     .where("series_id", "=", seriesId)
@@ -37,7 +38,7 @@ async function nextChunks(
   end: number,
   want: number,
 ): Promise<NodeRow[]> {
-  const rows = await db
+  const rows = await db.kysely
     .selectFrom("metric_nodes")
     .select(nodeColumns)
     .where("series_id", "=", seriesId)
@@ -54,7 +55,7 @@ async function nextChunks(
     const kept = chunks.filter((c) => c.summary.first.step < lastStep);
     if (kept.length > 0) chunks = kept;
     else {
-      const all = await db
+      const all = await db.kysely
         .selectFrom("metric_nodes")
         .select(nodeColumns)
         .where("series_id", "=", seriesId)

@@ -1,5 +1,5 @@
 import type { SeriesSummaryRecord } from "../../ports/store.js";
-import { chunked, type MetricDb } from "./node-store.js";
+import { chunked, type MetricDb, placeholders, query } from "./metric-db.js";
 import { comparePoints, type PointKey } from "./point-order.js";
 import type { Summary } from "./summary.js";
 
@@ -152,6 +152,15 @@ export const seriesValueColumns = [
   "last_kind",
 ] as const;
 
+const UPSERT_SQL =
+  "insert into metric_series (run_id, key, count, nan_count, finite_count, finite_sum, min_value, max_value," +
+  " last_step, last_time, last_value, last_kind) values ";
+const UPSERT_TAIL =
+  " on conflict (run_id, key) do update set count = excluded.count, nan_count = excluded.nan_count," +
+  " finite_count = excluded.finite_count, finite_sum = excluded.finite_sum, min_value = excluded.min_value," +
+  " max_value = excluded.max_value, last_step = excluded.last_step, last_time = excluded.last_time," +
+  " last_value = excluded.last_value, last_kind = excluded.last_kind returning id, key";
+
 /** Inserts or updates the rows of several series of one run; returns their ids by key. */
 export async function upsertSeries(
   db: MetricDb,
@@ -160,25 +169,17 @@ export async function upsertSeries(
 ): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   for (const part of chunked(entries, 500)) {
-    const rows = await db
-      .insertInto("metric_series")
-      .values(part.map((e) => ({ run_id: runId, key: e.key, ...totalsToRow(e.totals) })))
-      .onConflict((oc) =>
-        oc.columns(["run_id", "key"]).doUpdateSet((eb) => ({
-          count: eb.ref("excluded.count"),
-          nan_count: eb.ref("excluded.nan_count"),
-          finite_count: eb.ref("excluded.finite_count"),
-          finite_sum: eb.ref("excluded.finite_sum"),
-          min_value: eb.ref("excluded.min_value"),
-          max_value: eb.ref("excluded.max_value"),
-          last_step: eb.ref("excluded.last_step"),
-          last_time: eb.ref("excluded.last_time"),
-          last_value: eb.ref("excluded.last_value"),
-          last_kind: eb.ref("excluded.last_kind"),
-        })),
-      )
-      .returning(["id", "key"])
-      .execute();
+    const params: unknown[] = [];
+    for (const e of part) {
+      const r = totalsToRow(e.totals);
+      params.push(runId, e.key, r.count, r.nan_count, r.finite_count, r.finite_sum, r.min_value, r.max_value);
+      params.push(r.last_step, r.last_time, r.last_value, r.last_kind);
+    }
+    const rows = await query<{ id: number | string; key: string }>(
+      db,
+      `${UPSERT_SQL}${placeholders(part.length, 12)}${UPSERT_TAIL}`,
+      params,
+    );
     for (const r of rows) ids.set(r.key, Number(r.id));
   }
   return ids;

@@ -1,4 +1,5 @@
-import { float64Bytes, type PointColumns, toFloat64 } from "./chunk-codec.js";
+import type { PointColumns } from "./point-columns.js";
+import { float64Bytes, toFloat64 } from "./float64-bytes.js";
 import { comparePoints, type PointKey } from "./point-order.js";
 
 /**

@@ -1,5 +1,7 @@
-import { allocColumns, encodeColumns, type PointColumns, sliceColumns } from "./chunk-codec.js";
-import { loadChunkData, type MetricDb, type NodeRow, type PartRow } from "./node-store.js";
+import { encodeColumns } from "./chunk-codec.js";
+import { allocColumns, concatColumns, type PointColumns, sliceColumns } from "./point-columns.js";
+import type { MetricDb } from "./metric-db.js";
+import { loadChunkData, type NodeRow, type PartRow } from "./node-store.js";
 import { mergeSummaries, summarizeColumns } from "./summary.js";
 import { CHUNK_CAPACITY, MAX_TAIL_PARTS, type NodeNumbers, takeNodeNo } from "./tree-shape.js";
 
@@ -16,17 +18,8 @@ export interface TailPlan {
   rewrite: number[];
   /** True when a chunk stopped being the tail, so rollups may be due. */
   sealed: boolean;
-}
-
-function concatColumns(a: PointColumns, b: PointColumns): PointColumns {
-  const out = allocColumns(a.length + b.length);
-  out.steps.set(a.steps.subarray(0, a.length), 0);
-  out.values.set(a.values.subarray(0, a.length), 0);
-  out.times.set(a.times.subarray(0, a.length), 0);
-  out.steps.set(b.steps.subarray(0, b.length), a.length);
-  out.values.set(b.values.subarray(0, b.length), a.length);
-  out.times.set(b.times.subarray(0, b.length), a.length);
-  return out;
+  /** How many chunks were sealed (the old tail and full new chunks). */
+  sealedCount: number;
 }
 
 export async function planTailAppend(
@@ -36,7 +29,7 @@ export async function planTailAppend(
   fresh: PointColumns,
 ): Promise<TailPlan> {
   const seriesId = numbers.seriesId;
-  const plan: TailPlan = { nodes: [], parts: [], rewrite: [], sealed: false };
+  const plan: TailPlan = { nodes: [], parts: [], rewrite: [], sealed: false, sealedCount: 0 };
   const n = fresh.length;
   let at = 0;
   if (tail) {
@@ -58,6 +51,7 @@ export async function planTailAppend(
     if (at < n) {
       tail.isTail = false;
       plan.sealed = true;
+      plan.sealedCount++;
     }
     plan.nodes.push(tail);
   }
@@ -74,7 +68,10 @@ export async function planTailAppend(
       isTail: at === n,
       summary: summarizeColumns(piece),
     };
-    if (!node.isTail) plan.sealed = true;
+    if (!node.isTail) {
+      plan.sealed = true;
+      plan.sealedCount++;
+    }
     plan.nodes.push(node);
     plan.parts.push({ seriesId, nodeNo: node.nodeNo, part: 0, data: encodeColumns(piece) });
   }

@@ -1,4 +1,5 @@
-import { loadChunkData, type MetricDb, type NodeRow, toNodeRow } from "./node-store.js";
+import { type MetricDb } from "./metric-db.js";
+import { loadChunkData, type NodeRow, toNodeRow } from "./node-store.js";
 import { compareKeys } from "./point-order.js";
 import { mergeAll, type Summary, summarizeColumns } from "./summary.js";
 import { byFirstPoint, CHUNK_CAPACITY, MAX_CHILDREN } from "./tree-shape.js";
@@ -25,7 +26,7 @@ function sameSummary(a: Summary, b: Summary): boolean {
 
 export async function checkSeriesTree(db: MetricDb, seriesId: number): Promise<string[]> {
   const problems: string[] = [];
-  const rows = await db
+  const rows = await db.kysely
     .selectFrom("metric_nodes")
     .select(["series_id", "node_no", "level", "parent_no", "children", "parts", "is_tail", "summary"])
     .where("series_id", "=", seriesId)

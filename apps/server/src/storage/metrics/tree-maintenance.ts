@@ -1,9 +1,9 @@
+import { type MetricDb } from "./metric-db.js";
 import {
   deleteNodes,
   loadChildren,
   loadNodes,
   loadRoots,
-  type MetricDb,
   type NodeRow,
   upsertNodes,
 } from "./node-store.js";

@@ -1,12 +1,12 @@
-import { encodeColumns, sliceColumns } from "./chunk-codec.js";
+import { chunked, type MetricDb } from "./metric-db.js";
+import { encodeColumns } from "./chunk-codec.js";
+import { sliceColumns } from "./point-columns.js";
 import {
-  chunked,
   deleteNodes,
   deletePartsOf,
   insertParts,
   loadChunkData,
   loadRoots,
-  type MetricDb,
   maxNodeNo,
   type NodeRow,
   toNodeRow,
@@ -26,7 +26,7 @@ import { byFirstPoint, type NodeNumbers } from "./tree-shape.js";
 const nodeColumns = ["series_id", "node_no", "level", "parent_no", "children", "parts", "is_tail", "summary"] as const;
 
 async function nodeNosWhere(db: MetricDb, seriesId: number, level0: boolean, column: "first_step" | "last_step", op: ">" | ">=", step: number) {
-  const rows = await db
+  const rows = await db.kysely
     .selectFrom("metric_nodes")
     .select("node_no")
     .where("series_id", "=", seriesId)
@@ -38,9 +38,9 @@ async function nodeNosWhere(db: MetricDb, seriesId: number, level0: boolean, col
 
 export async function deleteSeries(db: MetricDb, seriesIds: number[]): Promise<void> {
   for (const part of chunked(seriesIds, 500)) {
-    await db.deleteFrom("metric_chunk_parts").where("series_id", "in", part).execute();
-    await db.deleteFrom("metric_nodes").where("series_id", "in", part).execute();
-    await db.deleteFrom("metric_series").where("id", "in", part).execute();
+    await db.kysely.deleteFrom("metric_chunk_parts").where("series_id", "in", part).execute();
+    await db.kysely.deleteFrom("metric_nodes").where("series_id", "in", part).execute();
+    await db.kysely.deleteFrom("metric_series").where("id", "in", part).execute();
   }
 }
 
@@ -49,7 +49,7 @@ export async function truncateSeries(db: MetricDb, seriesId: number, step: numbe
   await deletePartsOf(db, seriesId, gone);
   await deleteNodes(db, seriesId, gone);
 
-  const straddling = await db
+  const straddling = await db.kysely
     .selectFrom("metric_nodes")
     .select(nodeColumns)
     .where("series_id", "=", seriesId)
@@ -70,7 +70,7 @@ export async function truncateSeries(db: MetricDb, seriesId: number, step: numbe
     await insertParts(db, [{ seriesId, nodeNo: chunk.nodeNo, part: 0, data: encodeColumns(kept) }]);
   }
 
-  const lastStart = await db
+  const lastStart = await db.kysely
     .selectFrom("metric_nodes")
     .select("first_step")
     .where("series_id", "=", seriesId)
@@ -83,7 +83,7 @@ export async function truncateSeries(db: MetricDb, seriesId: number, step: numbe
     return;
   }
   const tailStep = Number(lastStart.first_step);
-  const candidates = await db
+  const candidates = await db.kysely
     .selectFrom("metric_nodes")
     .select(nodeColumns)
     .where("series_id", "=", seriesId)
@@ -95,15 +95,15 @@ export async function truncateSeries(db: MetricDb, seriesId: number, step: numbe
   const spine = await nodeNosWhere(db, seriesId, false, "last_step", ">=", tailStep);
   await deleteNodes(db, seriesId, spine);
   for (const part of chunked(spine, 500)) {
-    await db
+    await db.kysely
       .updateTable("metric_nodes")
       .set({ parent_no: null })
       .where("series_id", "=", seriesId)
       .where("parent_no", "in", part)
       .execute();
   }
-  await db.updateTable("metric_nodes").set({ is_tail: 0 }).where("series_id", "=", seriesId).where("is_tail", "=", 1).execute();
-  await db
+  await db.kysely.updateTable("metric_nodes").set({ is_tail: 0 }).where("series_id", "=", seriesId).where("is_tail", "=", 1).execute();
+  await db.kysely
     .updateTable("metric_nodes")
     .set({ is_tail: 1 })
     .where("series_id", "=", seriesId)
@@ -114,5 +114,5 @@ export async function truncateSeries(db: MetricDb, seriesId: number, step: numbe
   await regroup(db, numbers);
   let totals = emptyTotals;
   for (const root of (await loadRoots(db, seriesId)).sort(byFirstPoint)) totals = addToTotals(totals, root.summary);
-  await db.updateTable("metric_series").set(totalsToRow(totals)).where("id", "=", seriesId).execute();
+  await db.kysely.updateTable("metric_series").set(totalsToRow(totals)).where("id", "=", seriesId).execute();
 }

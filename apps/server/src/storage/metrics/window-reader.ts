@@ -1,7 +1,8 @@
+import { type MetricDb } from "./metric-db.js";
 import type { WindowRequest, WindowResult } from "../../ports/store.js";
 import { bucketize, type WindowPiece } from "./bucketing.js";
-import type { PointColumns } from "./chunk-codec.js";
-import { loadChildren, loadChunkData, loadLevelRange, loadRoots, type MetricDb, type NodeRow } from "./node-store.js";
+import type { PointColumns } from "./point-columns.js";
+import { loadChildren, loadChunkData, loadLevelRange, loadRoots, type NodeRow } from "./node-store.js";
 import { compareKeys } from "./point-order.js";
 import { byFirstPoint, CHUNK_CAPACITY, nominalSize } from "./tree-shape.js";
 

@@ -1,10 +1,11 @@
-import type { ColumnDefinitionBuilder, Kysely, Migration } from "kysely";
+import { type ColumnDefinitionBuilder, type Kysely, type Migration, sql } from "kysely";
 import type { SqlDialectName } from "../dialect.js";
 
 export function coreMigration(dialect: SqlDialectName): Migration {
   const serial = dialect === "postgres" ? "bigserial" : "integer";
   // PostgreSQL's bigserial is the auto-increment; SQLite needs the keyword on its integer key.
-  const serialKey = (c: ColumnDefinitionBuilder) => (dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement());
+  const serialKey = (c: ColumnDefinitionBuilder) =>
+    dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement();
   return {
     async up(db: Kysely<unknown>) {
       await db.schema

@@ -33,6 +33,11 @@ export interface SideQueryOptions {
   /** Adds `run_id = runs.id`, for EXISTS. */
   correlated: boolean;
   limit?: number;
+  /**
+   * For counting candidates only: may select a superset (config rows of any type), so that
+   * the count reads the (path, value) index alone.
+   */
+  superset?: boolean;
 }
 /** `select run_id from <side table> where …`: the runs a condition holds for. */
 export type SideQuery = (options: SideQueryOptions) => Expression<{ run_id: string }>;
@@ -168,15 +173,17 @@ function valueQuery(
           .$if(limit !== undefined, (q) => q.limit(limit ?? 0));
     }
     case "config": {
-      const tests = configTests(literals).map(({ valueType, column, values }) =>
+      const tests = configTests(literals);
+      const typed = tests.map(({ valueType, column, values }) =>
         qb.and([qb(sql.ref("c.value_type"), "=", valueType), testFor(values)(sql.ref(column))]),
       );
-      return ({ correlated, limit }) =>
+      const untyped = tests.map(({ column, values }) => testFor(values)(sql.ref(column)));
+      return ({ correlated, limit, superset }) =>
         qb
           .selectFrom("run_config as c")
           .select("c.run_id")
           .where("c.path", "=", field.path)
-          .where(qb.or(tests))
+          .where(qb.or(superset ? untyped : typed))
           .$if(correlated, (q) => q.whereRef("c.run_id", "=", "runs.id"))
           .$if(limit !== undefined, (q) => q.limit(limit ?? 0));
     }

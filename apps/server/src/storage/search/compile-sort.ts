@@ -49,7 +49,7 @@ const direction =
 export function planSort(keys: SortKey[], ctx: SearchContext, filter: FilterExpr | null = null): SortPart[] {
   const [first, ...rest] = keys;
   const tail: SortPart = (qb) =>
-    rest.reduce((q, key, i) => orderByJoined(q, key, i + 1, ctx), qb).orderBy("runs.id", "asc");
+    rest.reduce((q, key, i) => orderByJoined(q, key, i + 1, ctx), qb).orderBy("runs.id", (ob) => ob.asc());
   if (!first) return [tail];
   if (first.field.kind === "attribute") {
     const field = first.field;

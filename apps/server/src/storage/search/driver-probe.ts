@@ -21,13 +21,12 @@ export async function chooseDrivers(
   filter: FilterExpr | null,
   ctx: SearchContext,
 ): Promise<Set<FilterExpr>> {
-  if (filter === null || ctx.dialect !== "sqlite") return new Set();
-  const conjuncts = filter.kind === "and" ? filter.items : [filter];
+  if (ctx.dialect !== "sqlite") return new Set();
   let best: { expr: FilterExpr; rows: number } | null = null;
-  for (const expr of conjuncts.filter((c) => isIndexed(c, ctx)).slice(0, MAX_PROBES)) {
+  for (const expr of indexedConjuncts(filter, ctx).slice(0, MAX_PROBES)) {
     const side = sideQuery(expr, ctx);
     if (!side) continue;
-    const counted = side({ correlated: false, limit: DRIVER_MAX_ROWS + 1 });
+    const counted = side({ correlated: false, limit: DRIVER_MAX_ROWS + 1, superset: true });
     const { rows } = await sql<{ n: number }>`select count(*) as n from (${counted}) as probe`.execute(db);
     const n = Number(rows[0]?.n ?? 0);
     if (n <= DRIVER_MAX_ROWS && (best === null || n < best.rows)) best = { expr, rows: n };
@@ -35,7 +34,16 @@ export async function chooseDrivers(
   return new Set(best ? [best.expr] : []);
 }
 
-/** Conditions whose side rows an index on (key or path, value) finds without a scan. */
+/**
+ * Top-level conjuncts whose side rows an index on (key or path, value) finds without a scan.
+ * Counting all matches (`withTotal`) reads every candidate anyway, and SQLite does that about
+ * twice as fast from `IN` lists of these as from an EXISTS per run.
+ */
+export function indexedConjuncts(filter: FilterExpr | null, ctx: SearchContext): FilterExpr[] {
+  if (filter === null) return [];
+  return (filter.kind === "and" ? filter.items : [filter]).filter((c) => isIndexed(c, ctx));
+}
+
 function isIndexed(expr: FilterExpr, ctx: SearchContext): boolean {
   switch (expr.kind) {
     case "has":

@@ -13,7 +13,7 @@ import type { Database } from "../database.js";
 import type { SqlDialectName } from "../dialect.js";
 import { compileFilter } from "./compile-filter.js";
 import { planSort, type SearchQuery, type SortPart, type SortTables } from "./compile-sort.js";
-import { chooseDrivers } from "./driver-probe.js";
+import { chooseDrivers, indexedConjuncts } from "./driver-probe.js";
 import type { SearchContext } from "./field-sql.js";
 
 export interface RunSearchOptions {
@@ -49,20 +49,20 @@ export function createRunSearch(
       now: now(),
       goals: await loadGoals(db, request.projectId, bestKeys(filter, sort)),
     };
-    const drivers = probeDrivers ? await chooseDrivers(db, filter, ctx) : new Set<FilterExpr>();
-    const where = filter ? compileFilter(filter, ctx, drivers) : null;
-    const base = (): SearchQuery => {
+    const base = (drivers: ReadonlySet<FilterExpr>): SearchQuery => {
       let qb: SearchQuery = searchDb
         .selectFrom("runs")
         .select("runs.id")
         .where("runs.project_id", "=", request.projectId);
       if (!request.includeDeleted) qb = qb.where("runs.deleted_at", "is", null);
-      return where ? qb.where(where) : qb;
+      return filter ? qb.where(compileFilter(filter, ctx, drivers)) : qb;
     };
+    const drivers = probeDrivers ? await chooseDrivers(db, filter, ctx) : new Set<FilterExpr>();
+    const countDrivers = probeDrivers && dialect === "sqlite" ? new Set(indexedConjuncts(filter, ctx)) : drivers;
 
     try {
-      const ids = await readPage(base, planSort(sort, ctx, filter), offset, limit + 1);
-      const total = request.withTotal ? await countRows(base()) : null;
+      const ids = await readPage(() => base(drivers), planSort(sort, ctx, filter), offset, limit + 1);
+      const total = request.withTotal ? await countRows(base(countDrivers)) : null;
       return { runIds: ids.slice(0, limit), total, hasMore: ids.length > limit };
     } catch (error) {
       throw translateDatabaseError(error);

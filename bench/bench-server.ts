@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type ServerProcess, spawnServerProcess } from "@looplab/server/testing";
+
+/** A real `looplab server` process on a fresh SQLite file, so the load generator has its own CPU. */
+export async function startBenchServer(): Promise<{
+  server: ServerProcess;
+  dir: string;
+  dbPath: string;
+  stop(): Promise<void>;
+}> {
+  const dir = mkdtempSync(join(tmpdir(), "looplab-bench-"));
+  const dbPath = join(dir, "looplab.db");
+  const server = await spawnServerProcess({ dbUrl: `sqlite:${dbPath}` });
+  return {
+    server,
+    dir,
+    dbPath,
+    async stop() {
+      await server.kill("SIGTERM");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function postJson(url: string, body: string): Promise<{ status: number; json: any; serverMs: number }> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const json = await res.json();
+  return { status: res.status, json, serverMs: serverTiming(res) };
+}
+
+export async function getJson(url: string): Promise<{ status: number; json: any; serverMs: number }> {
+  const res = await fetch(url);
+  const json = await res.json();
+  return { status: res.status, json, serverMs: serverTiming(res) };
+}
+
+function serverTiming(res: Response): number {
+  const match = /dur=([\d.]+)/.exec(res.headers.get("server-timing") ?? "");
+  return match ? Number(match[1]) : Number.NaN;
+}
