@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startTestServer, storeFactories } from "@looplab/server/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient } from "./http-client.js";
 
 describe.each(storeFactories)("metrics API on $name", (factory) => {
@@ -26,7 +26,9 @@ describe.each(storeFactories)("metrics API on $name", (factory) => {
     expect(res.body).toEqual({ stored: 4, duplicateBatch: false });
     const points = await api.get(`/api/v1/runs/${runId}/metrics/points?key=odd`);
     expect(points.body.points.map((p: { value: unknown }) => p.value)).toEqual(["NaN", "Infinity", "-Infinity", 1.5]);
-    const series = (await api.get(`/api/v1/runs/${runId}/metrics`)).body.series.find((s: { key: string }) => s.key === "odd");
+    const series = (await api.get(`/api/v1/runs/${runId}/metrics`)).body.series.find(
+      (s: { key: string }) => s.key === "odd",
+    );
     expect(series).toMatchObject({ count: 4, nanCount: 1, min: "-Infinity", max: "Infinity", last: 1.5, mean: 1.5 });
   });
 
@@ -75,7 +77,9 @@ describe.each(storeFactories)("metrics API on $name", (factory) => {
       expect(bucket.last.value).toBe(covered[covered.length - 1]);
     }
     expect(Math.max(...window.buckets.map((b: { max: number }) => b.max))).toBeCloseTo(100 + Math.sin(3333 / 50));
-    const zoomed = (await api.get(`/api/v1/runs/${runId}/metrics/window?key=wave&buckets=100&startStep=3300&endStep=3350`)).body;
+    const zoomed = (
+      await api.get(`/api/v1/runs/${runId}/metrics/window?key=wave&buckets=100&startStep=3300&endStep=3350`)
+    ).body;
     expect(zoomed.sampled).toBe(false);
     expect(zoomed.buckets).toHaveLength(51);
 
@@ -102,7 +106,13 @@ describe.each(storeFactories)("metrics API on $name", (factory) => {
   it("exports exact values as CSV and JSON lines", async () => {
     const csv = await api.get(`/api/v1/runs/${runId}/metrics/export?format=csv&keys=odd`);
     expect(csv.status).toBe(200);
-    expect(csv.text.trim().split("\n")).toEqual(["key,step,value,time", "odd,0,NaN,1", "odd,1,Infinity,2", "odd,2,-Infinity,3", "odd,3,1.5,4"]);
+    expect(csv.text.trim().split("\n")).toEqual([
+      "key,step,value,time",
+      "odd,0,NaN,1",
+      "odd,1,Infinity,2",
+      "odd,2,-Infinity,3",
+      "odd,3,1.5,4",
+    ]);
     const jsonl = await api.get(`/api/v1/runs/${runId}/metrics/export?format=json&keys=odd`);
     expect(jsonl.text.trim().split("\n")[0]).toBe('{"key":"odd","step":0,"value":"NaN","time":1}');
   });
@@ -125,7 +135,9 @@ describe.each(storeFactories)("metrics API on $name", (factory) => {
       const malformed = await api.request("POST", `/api/v1/runs/${runId}/metrics`, undefined, '{"points": [');
       expect(malformed.status).toBe(400);
       expect(malformed.body.error.code).toBe("INVALID_ARGUMENT");
-      const wrongType = await api.post(`/api/v1/runs/${runId}/metrics`, { points: [{ key: "a", step: "one", value: 1 }] });
+      const wrongType = await api.post(`/api/v1/runs/${runId}/metrics`, {
+        points: [{ key: "a", step: "one", value: 1 }],
+      });
       expect(wrongType.status).toBe(400);
       expect(wrongType.body.error.message).toContain("points[0].step");
       expect((await api.get("/api/v1/runs/not-an-id")).status).toBe(400);
@@ -181,6 +193,38 @@ describe("body size limit", () => {
       expect(res.status).toBe(413);
       expect(res.body.error.code).toBe("PAYLOAD_TOO_LARGE");
       expect((await api.get(`/api/v1/runs/${runId}/metrics`)).body.series).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("JSON bodies", () => {
+  it("refuses prototype-poisoning keys and empty bodies with 400", async () => {
+    const server = await startTestServer();
+    try {
+      const api = apiClient(server.url);
+      const runId = (await api.post("/api/v1/runs", { project: "proto" })).body.id;
+      const poisoned = await api.request(
+        "PATCH",
+        `/api/v1/runs/${runId}`,
+        undefined,
+        '{"config": {"__proto__": {"x": 1}}}',
+      );
+      expect(poisoned.status).toBe(400);
+      expect(poisoned.body.error.code).toBe("INVALID_ARGUMENT");
+      const escaped = await api.request(
+        "PATCH",
+        `/api/v1/runs/${runId}`,
+        undefined,
+        '{"config": {"\\u005f_proto__": {"x": 1}}}',
+      );
+      expect(escaped.status).toBe(400);
+      const empty = await api.request("PATCH", `/api/v1/runs/${runId}`, undefined, "");
+      expect(empty.status).toBe(400);
+      const ok = await api.request("PATCH", `/api/v1/runs/${runId}`, undefined, '{"notes": "caf\\u00e9"}');
+      expect(ok.status).toBe(200);
+      expect(ok.body.notes).toBe("café");
     } finally {
       await server.close();
     }

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startTestServer, storeFactories } from "@looplab/server/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient } from "./http-client.js";
 
 describe.each(storeFactories)("runs API on $name", (factory) => {
@@ -82,7 +82,8 @@ describe.each(storeFactories)("runs API on $name", (factory) => {
   });
 
   it("updates tags, notes, group and keeps config changes as history", async () => {
-    const run = (await api.post("/api/v1/runs", { project: "digits", tags: { a: "1", b: "2" }, config: { lr: 0.1 } })).body;
+    const run = (await api.post("/api/v1/runs", { project: "digits", tags: { a: "1", b: "2" }, config: { lr: 0.1 } }))
+      .body;
     const res = await api.patch(`/api/v1/runs/${run.id}`, {
       tags: { c: "3" },
       removeTags: ["a"],

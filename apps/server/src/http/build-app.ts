@@ -11,6 +11,7 @@ import type { Services } from "../services/index.js";
 import { SERVER_VERSION } from "../version.js";
 import { type AccessPolicy, installAccessGate, openAccess } from "./access-gate.js";
 import { errorHandler, notFoundHandler } from "./error-handler.js";
+import { installJsonBodyParser } from "./json-body-parser.js";
 import { registerRoute } from "./register-route.js";
 import { installRequestLog } from "./request-log.js";
 import { registerImportRoutes } from "./routes/import-routes.js";
@@ -41,6 +42,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.setNotFoundHandler(notFoundHandler);
   installAccessGate(app, options.access ?? openAccess);
   installRequestLog(app);
+  installJsonBodyParser(app);
 
   await app.register(swagger, {
     openapi: {

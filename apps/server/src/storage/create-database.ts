@@ -6,6 +6,7 @@ import pg from "pg";
 import type { Database } from "./database.js";
 import type { DbLocation } from "./parse-db-url.js";
 import { registerSqliteFunctions } from "./search/sqlite-functions.js";
+import { withStatementCache } from "./sqlite-statement-cache.js";
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
@@ -27,7 +28,7 @@ export function openDatabase(location: DbLocation, opts: { poolSize?: number } =
     sqlite.pragma("busy_timeout = 5000");
     sqlite.pragma("cache_size = -65536");
     registerSqliteFunctions(sqlite);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: "sqlite", sqlite };
   }
   // Times and counts are bigint columns; JS numbers hold them exactly up to 2^53.
