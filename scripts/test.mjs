@@ -35,8 +35,12 @@ step("format+lint", bin("biome"), ["ci", "."]);
 step("typecheck", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
 step("dependency rules", bin("depcruise"), ["--config", ".dependency-cruiser.cjs", "packages", "apps"]);
 const freshOpenApi = join(tmp, "openapi.json");
-if (step("openapi generate", process.execPath, [join(root, "apps/cli/bin/looplab.js"), "openapi", "--out", freshOpenApi])) {
-  const same = existsSync(join(root, "openapi.json")) && readFileSync(freshOpenApi, "utf8") === readFileSync(join(root, "openapi.json"), "utf8");
+if (
+  step("openapi generate", process.execPath, [join(root, "apps/cli/bin/looplab.js"), "openapi", "--out", freshOpenApi])
+) {
+  const same =
+    existsSync(join(root, "openapi.json")) &&
+    readFileSync(freshOpenApi, "utf8") === readFileSync(join(root, "openapi.json"), "utf8");
   if (same) passed += 1;
   else {
     failed += 1;

@@ -144,3 +144,33 @@ describe.each(storeFactories)("runs API on $name", (factory) => {
     expect((await api.put("/api/v1/projects/goals/metric-definitions/loss", { goal: "up" })).status).toBe(400);
   });
 });
+
+describe("attaching to a queued run", () => {
+  it("records where the run started", async () => {
+    const server = await startTestServer();
+    try {
+      const api = apiClient(server.url);
+      const run = (await api.post("/api/v1/runs", { project: "queue", status: "queued" })).body;
+      const git = { commit: "abc123", branch: "main", remote: null, dirty: false, diff: null };
+      const res = await api.patch(`/api/v1/runs/${run.id}`, {
+        status: "running",
+        host: "gpu-7",
+        command: "python train.py",
+        git,
+        environment: { os: "linux" },
+        startedAt: 1234,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        status: "running",
+        host: "gpu-7",
+        command: "python train.py",
+        git,
+        startedAt: 1234,
+      });
+      expect((await api.patch(`/api/v1/runs/${run.id}`, { host: 5 })).status).toBe(400);
+    } finally {
+      await server.close();
+    }
+  });
+});

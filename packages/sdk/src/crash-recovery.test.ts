@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, type ServerProcess, spawnServerProcess, startTestServer } from "@looplab/server/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { NodeLooplab as Looplab } from "./node-looplab.js";
+import { NodeLooplab as Looplab } from "./node/node-looplab.js";
 import { startSdkProcess } from "./testing/sdk-process.js";
 import { exactlyOnceReport } from "./testing/series-reader.js";
 
@@ -145,5 +145,73 @@ describe("crash recovery", () => {
     expect((await ll.replaySpool({ timeoutMs: 30_000 })).remaining).toBe(0);
     expect(await exactlyOnceReport(ll.client, runId, "x", 3000)).toEqual({ count: 3000, missing: [], duplicated: [] });
     expect((await ll.getRun(runId)).status).toBe("killed");
+  });
+
+  it("a script that ends without finish() is finished on beforeExit with every point delivered", async () => {
+    const s = await serverProcess(`sqlite:${join(tempDir("looplab-db-"), "looplab.db")}`);
+    const spoolDir = tempDir("looplab-spool-");
+    const sdk = startSdkProcess({
+      LOOPLAB_URL: s.url,
+      LOOPLAB_SPOOL_DIR: spoolDir,
+      FIXTURE_POINTS: "3000",
+      FIXTURE_MODE: "end",
+    });
+    const runId = await sdk.runId;
+    expect((await sdk.exited).code).toBe(0);
+    const ll = client(s.url, spoolDir);
+    expect(await exactlyOnceReport(ll.client, runId, "x", 3000)).toEqual({ count: 3000, missing: [], duplicated: [] });
+    expect((await ll.getRun(runId)).status).toBe("finished");
+    expect(recordsIn(spoolDir)).toBe(0);
+  });
+
+  it("an uncaught exception spools what is pending with status failed; the next process delivers it", async () => {
+    const s = await serverProcess(`sqlite:${join(tempDir("looplab-db-"), "looplab.db")}`);
+    const spoolDir = tempDir("looplab-spool-");
+    const sdk = startSdkProcess({
+      LOOPLAB_URL: s.url,
+      LOOPLAB_SPOOL_DIR: spoolDir,
+      FIXTURE_POINTS: "3000",
+      FIXTURE_MODE: "throw",
+    });
+    const runId = await sdk.runId;
+    const exit = await sdk.exited;
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toContain("training diverged");
+    expect(recordsIn(spoolDir)).toBeGreaterThan(0);
+    const ll = client(s.url, spoolDir);
+    expect((await ll.replaySpool({ timeoutMs: 30_000 })).remaining).toBe(0);
+    expect(await exactlyOnceReport(ll.client, runId, "x", 3000)).toEqual({ count: 3000, missing: [], duplicated: [] });
+    expect((await ll.getRun(runId)).status).toBe("failed");
+  });
+
+  it("the next process's init replays what an earlier one left in the spool, in the background", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const spoolDir = tempDir("looplab-spool-");
+    const writer = startSdkProcess({
+      LOOPLAB_URL: url,
+      LOOPLAB_SPOOL_DIR: spoolDir,
+      FIXTURE_POINTS: "2000",
+      FIXTURE_INIT_TIMEOUT_MS: "200",
+      FIXTURE_FINISH_TIMEOUT_MS: "200",
+    });
+    const earlier = await writer.runId;
+    expect((await writer.exited).code).toBe(0);
+    expect(recordsIn(spoolDir)).toBeGreaterThan(0);
+
+    const s = await startTestServer({ port });
+    cleanups.push(() => s.close());
+    const ll = new Looplab({ url, spoolDir, exitHooks: false, onError: () => {} });
+    const run = await ll.init({ project: "next-process" });
+    const deadline = Date.now() + 30_000;
+    while (recordsIn(spoolDir) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(recordsIn(spoolDir)).toBe(0);
+    expect(await exactlyOnceReport(ll.client, earlier, "x", 2000)).toEqual({
+      count: 2000,
+      missing: [],
+      duplicated: [],
+    });
+    expect((await ll.getRun(earlier)).status).toBe("finished");
+    await run.finish();
   });
 });

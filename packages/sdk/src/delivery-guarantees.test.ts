@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { type RunningServer, startTestServer } from "@looplab/server/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FetchLike } from "./client.js";
-import { NodeLooplab as Looplab, type NodeLooplabOptions } from "./node-looplab.js";
+import { NodeLooplab as Looplab, type NodeLooplabOptions } from "./node/node-looplab.js";
 import { exactlyOnceReport } from "./testing/series-reader.js";
 
 const servers: RunningServer[] = [];

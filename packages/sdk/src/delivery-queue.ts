@@ -1,7 +1,7 @@
 import { isApiError, isRetryable } from "./client-errors.js";
 import { backoffDelay, type RetryPolicy } from "./retry-policy.js";
 import type { OnSdkEvent } from "./sdk-events.js";
-import { splitBatch } from "./split-batch.js";
+import { leftoversOfSplits, splitBatch } from "./split-batch.js";
 import type { RunSpool, SpoolRoute } from "./spool.js";
 import { runSoon, startInterval, startTimer, type TimerHandle } from "./timer.js";
 
@@ -19,6 +19,8 @@ export interface DeliveryQueueOptions {
   report: OnSdkEvent;
   /** Called when the last waiting record settles (acknowledged or refused). */
   onIdle?(): void;
+  /** Called when a request slot frees up: the time to hand over more points. */
+  onSlotFree?(): void;
   /** Called when a send succeeds after the server had been unreachable. */
   onOnline?(): void;
   /** Called whenever `memoryPoints` changes. */
@@ -46,11 +48,15 @@ export class DeliveryQueue {
   memoryPoints = 0;
   ackedPoints = 0;
   ackedRecords = 0;
+  /** Records the server refused for good (4xx). */
+  refusedRecords = 0;
   offline = false;
   lastAckAt = 0;
   private entries: Entry[] = [];
   private head = 0;
   private open = 0;
+  /** Records not yet acknowledged that have a copy in the spool. */
+  private spooled = 0;
   private inFlight = 0;
   private failures = 0;
   private pausedUntil = 0;
@@ -66,17 +72,21 @@ export class DeliveryQueue {
     return this.open;
   }
 
+  /**
+   * True while every request slot is taken and nothing waits in the spool: new points are
+   * better kept in the run's buffer, to leave later as one larger batch. With spooled records
+   * ahead, new batches cannot go out soon anyway; they queue (and spill) behind them.
+   */
+  get busy(): boolean {
+    return this.inFlight >= this.o.maxInFlight && this.spooled === 0;
+  }
+
   get inFlightRecords(): number {
     return this.inFlight;
   }
 
   get spooledRecords(): number {
-    let n = 0;
-    for (let i = this.head; i < this.entries.length; i++) {
-      const e = this.entries[i] as Entry;
-      if (e.onDisk && e.state !== "done") n++;
-    }
-    return n;
+    return this.spooled;
   }
 
   /** Adds the run's records left in the spool by earlier sessions; call before `enqueue`. */
@@ -84,10 +94,13 @@ export class DeliveryQueue {
     if (this.o.spool === undefined) return 0;
     const known = new Set(this.entries.map((e) => e.name));
     const records = await this.o.spool.list();
+    const leftovers = new Set(leftoversOfSplits(records.map((r) => r.name)));
+    for (const name of leftovers) await this.o.spool.remove(name);
     for (const r of records) {
-      if (known.has(r.name)) continue;
+      if (known.has(r.name) || leftovers.has(r.name)) continue;
       this.entries.push({ name: r.name, route: r.route, points: 0, body: null, onDisk: true, state: "idle" });
       this.open++;
+      this.spooled++;
     }
     this.pump();
     return records.length;
@@ -151,7 +164,7 @@ export class DeliveryQueue {
         });
         return written;
       }
-      e.onDisk = true;
+      this.markOnDisk(e);
       if (e.state !== "sending") this.release(e);
       written++;
     }
@@ -202,6 +215,7 @@ export class DeliveryQueue {
     this.inFlight++;
     this.deliver(e).finally(() => {
       this.inFlight--;
+      this.o.onSlotFree?.();
       if (this.open === 0) {
         for (const w of this.waiters.slice()) w();
         this.o.onIdle?.();
@@ -286,6 +300,7 @@ export class DeliveryQueue {
       const halves = splitBatch(e.name, body);
       if (halves !== undefined) return this.replaceWith(e, halves);
     }
+    this.refusedRecords++;
     const kept = await this.keepRejected(e, body, errorText(error));
     const what = e.route === "logMetrics" ? `batch ${e.name} (${e.points || "?"} points)` : `${e.route} ${e.name}`;
     this.o.report({
@@ -298,22 +313,30 @@ export class DeliveryQueue {
     this.finishEntry(e);
   }
 
-  /** Puts the halves of a split batch where the batch was; on disk, they are written before it is removed. */
+  /**
+   * Puts the halves of a split batch where the batch was. A spooled batch is replaced on disk
+   * all or nothing: a half left beside its original would be sent twice under two batch ids.
+   */
   private async replaceWith(e: Entry, halves: { name: string; body: string; points: number }[]): Promise<void> {
     const parts: Entry[] = halves.map((h) => ({ ...h, route: "logMetrics", onDisk: false, state: "idle" }));
-    if (e.onDisk && this.o.spool !== undefined) {
-      for (const p of parts) {
-        try {
-          await this.o.spool.write(p.name, p.body as string);
-          p.onDisk = true;
-        } catch (error) {
-          e.state = "idle";
-          this.o.report({ type: "spool-error", message: `spool write failed: ${String(error)}`, runId: this.o.runId });
-          this.pause(undefined);
-          return;
+    const spool = this.o.spool;
+    if (e.onDisk && spool !== undefined) {
+      const written: string[] = [];
+      try {
+        for (const p of parts) {
+          await spool.write(p.name, p.body as string);
+          written.push(p.name);
         }
+        await spool.remove(e.name);
+      } catch (error) {
+        for (const name of written) await spool.remove(name).catch(() => {});
+        e.state = "idle";
+        this.o.report({ type: "spool-error", message: `spool write failed: ${String(error)}`, runId: this.o.runId });
+        this.pause(undefined);
+        return;
       }
-      await this.o.spool.remove(e.name).catch(() => {});
+      for (const p of parts) this.markOnDisk(p);
+      this.spooled--;
     }
     this.entries.splice(this.entries.indexOf(e), 1, ...parts);
     this.open += parts.length - 1;
@@ -327,7 +350,6 @@ export class DeliveryQueue {
     if (spool === undefined) return false;
     try {
       if (!e.onDisk) await spool.write(e.name, body);
-      e.onDisk = false;
       await spool.reject(e.name, reason);
       return true;
     } catch (error) {
@@ -341,7 +363,14 @@ export class DeliveryQueue {
     }
   }
 
+  private markOnDisk(e: Entry): void {
+    if (e.onDisk) return;
+    e.onDisk = true;
+    this.spooled++;
+  }
+
   private finishEntry(e: Entry): void {
+    if (e.onDisk) this.spooled--;
     if (e.body !== null) this.release(e);
     e.state = "done";
     this.open--;
@@ -396,7 +425,7 @@ export class DeliveryQueue {
     const body = e.body;
     try {
       await spool.write(e.name, body);
-      e.onDisk = true;
+      this.markOnDisk(e);
       e.state = "idle";
       this.release(e);
     } catch (error) {

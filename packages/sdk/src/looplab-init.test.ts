@@ -5,7 +5,7 @@ import { decodeFloat } from "@looplab/core";
 import { freePort, type RunningServer, startTestServer } from "@looplab/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LooplabApiError } from "./client-errors.js";
-import { NodeLooplab as Looplab, type NodeLooplabOptions } from "./node-looplab.js";
+import { NodeLooplab as Looplab, type NodeLooplabOptions } from "./node/node-looplab.js";
 import type { SdkEvent } from "./sdk-events.js";
 import { readSeries } from "./testing/series-reader.js";
 

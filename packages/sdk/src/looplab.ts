@@ -1,4 +1,5 @@
 import {
+  createRunBody,
   endStatuses,
   failedPrecondition,
   invalidArgument,
@@ -8,6 +9,7 @@ import {
   type Run as RunRecord,
   runIdSchema,
   type UpdateRunBody,
+  updateRunBody,
 } from "@looplab/core";
 import { type FetchLike, LooplabClient } from "./client.js";
 import { isNetworkError, isRetryable } from "./client-errors.js";
@@ -22,7 +24,7 @@ import type { Spool, SpoolRoute } from "./spool.js";
 import { startTimer } from "./timer.js";
 
 export interface LooplabOptions extends Partial<RunSettings> {
-  /** Server URL. Default: LOOPLAB_URL (Node), the page's origin (browser). */
+  /** Server URL. Default: LOOPLAB_URL, else http://127.0.0.1:7373 (Node); the page's origin (browser). */
   url?: string;
   /** Default `globalThis.fetch`. */
   fetch?: FetchLike;
@@ -116,7 +118,8 @@ export class Looplab {
     const context = await this.platform
       .captureContext({
         captureGit: this.options.captureGit ?? true,
-        maxDiffBytes: this.options.maxDiffBytes ?? 4 << 20,
+        // The API keeps diffs up to 10 M characters.
+        maxDiffBytes: Math.min(this.options.maxDiffBytes ?? 4 << 20, 9_000_000),
       })
       .catch(() => ({}));
     const deadline = this.now() + (this.options.initTimeoutMs ?? 10_000);
@@ -135,6 +138,10 @@ export class Looplab {
         ...(options.parentRunId === undefined ? {} : { parentRunId: options.parentRunId }),
         ...(options.resumedFrom === undefined ? {} : { resumedFrom: options.resumedFrom }),
       } satisfies RouteBody<"createRun">;
+      // Checked here so that a mistake fails init at once, even offline, instead of later in the spool.
+      const checked = createRunBody.safeParse(body);
+      if (!checked.success)
+        throw invalidArgument(`invalid run: ${checked.error.message}`, { issues: checked.error.issues });
       record = await this.tryOnline(() => this.client.createRun(body), deadline);
       if (record === null) {
         initial.push({ route: "createRun", body });
@@ -206,6 +213,9 @@ export class Looplab {
       throw error;
     }
     const fields = runFields(options);
+    const checked = updateRunBody.safeParse(fields);
+    if (!checked.success)
+      throw invalidArgument(`invalid run: ${checked.error.message}`, { issues: checked.error.issues });
     let body: UpdateRunBody | undefined;
     if (existing === null || existing.status === "queued") body = { status: "running", ...fields };
     else if (endStatuses.includes(existing.status)) body = { status: "running", resume: true, ...fields };

@@ -3,10 +3,10 @@
  * platform (folder spool, git/host/command capture, exit hooks).
  */
 
-export { createExitHooks } from "./exit-hooks.js";
-export { createFileSpool, defaultSpoolDir } from "./file-spool.js";
-export { captureGitInfo } from "./git-info.js";
 export * from "./index.js";
-export { NodeLooplab as Looplab, type NodeLooplabOptions as LooplabOptions } from "./node-looplab.js";
-export { createNodePlatform, type NodePlatformOptions, stderrReporter } from "./node-platform.js";
-export { captureRunContext } from "./run-context.js";
+export { createExitHooks } from "./node/exit-hooks.js";
+export { createFileSpool, defaultSpoolDir } from "./node/file-spool.js";
+export { captureGitInfo } from "./node/git-info.js";
+export { NodeLooplab as Looplab, type NodeLooplabOptions as LooplabOptions } from "./node/node-looplab.js";
+export { createNodePlatform, type NodePlatformOptions, stderrReporter } from "./node/node-platform.js";
+export { captureRunContext } from "./node/run-context.js";

@@ -37,18 +37,19 @@ describe("PointBuffer", () => {
   it("takes at most maxPoints, stops past maxChars, and keeps the rest in order", () => {
     const buffer = new PointBuffer(16);
     const k = buffer.keyId("k");
-    buffer.grow(100, 100);
-    for (let i = 0; i < 100; i++) buffer.push(k, i, i, 5);
+    buffer.grow(200, 200);
+    for (let i = 0; i < 200; i++) buffer.push(k, i, i, 5);
     const first = buffer.takeBatch("a", 30, 1e9);
     expect(first.points).toBe(30);
+    // maxChars is checked every 64 points: a batch ends within 64 points past it.
     const second = buffer.takeBatch("b", 1000, 200);
-    expect(second.points).toBeGreaterThan(1);
-    expect(second.body.length).toBeLessThan(300);
+    expect(second.points).toBe(64);
+    expect(second.body.length).toBeLessThan(200 + 64 * 60);
     const rest = buffer.takeBatch("c", 1000, 1e9);
     const steps = [first, second, rest].flatMap((b) =>
       (JSON.parse(b.body) as { points: { step: number }[] }).points.map((p) => p.step),
     );
-    expect(steps).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(steps).toEqual(Array.from({ length: 200 }, (_, i) => i));
   });
 
   it("grows without losing points and never past the limit it is given", () => {

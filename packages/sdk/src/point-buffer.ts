@@ -85,7 +85,7 @@ export class PointBuffer {
   /**
    * Removes up to `maxPoints` points from the front and returns them as the JSON text of a
    * `logMetrics` body (`{"batchId":…,"points":[…]}`), stopping early once the text passes
-   * `maxChars`. NaN and ±Infinity travel as strings (the wire form of `encodeFloat`).
+   * `maxChars` (checked every 64 points). NaN and ±Infinity travel as strings (`encodeFloat`).
    */
   takeBatch(batchId: string, maxPoints: number, maxChars: number): { body: string; points: number } {
     const n = Math.min(this.size, maxPoints);

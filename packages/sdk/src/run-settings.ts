@@ -3,13 +3,13 @@ import { defaultRetryPolicy, type RetryPolicy } from "./retry-policy.js";
 
 /** Tuning of the run logger; every field has a default (see docs/sdk.md). */
 export interface RunSettings {
-  /** Buffered points that trigger a send at once (default 1 000). */
+  /** Buffered points that trigger a send at once when a request slot is free (default 1 000). */
   batchSize: number;
-  /** Longest a point waits in the buffer before it is sent, ms (default 100). */
+  /** Longest a point waits in the buffer while a request slot is free, ms (default 100). */
   flushIntervalMs: number;
-  /** Most points in one request (default 5 000; the server takes up to 10 000). */
+  /** Most points in one request (default and most: 10 000, the server's limit). */
   maxBatchPoints: number;
-  /** A batch stops growing once its JSON passes this many characters (default 900 000). */
+  /** A batch stops growing once its JSON passes this many characters (default 4 000 000). */
   maxBatchBytes: number;
   /**
    * Most points held in memory (buffered, queued or in flight; default 1 000 000). Beyond it,
@@ -29,8 +29,8 @@ export interface RunSettings {
 export const defaultRunSettings: RunSettings = {
   batchSize: 1000,
   flushIntervalMs: 100,
-  maxBatchPoints: 5000,
-  maxBatchBytes: 900_000,
+  maxBatchPoints: 10_000,
+  maxBatchBytes: 4_000_000,
   maxPendingPoints: 1_000_000,
   maxInFlight: 2,
   heartbeatIntervalMs: 15_000,

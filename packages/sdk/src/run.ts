@@ -25,8 +25,9 @@ export interface FinishOptions {
 }
 
 export interface FinishResult {
+  /** The run's final status: the one asked for, or the server's when it was killed or pruned there. */
   status: RunStatus;
-  /** True when the server acknowledged every point and the final status. */
+  /** True when the server acknowledged every point and the final status, and refused nothing. */
   delivered: boolean;
   /** Records still waiting (in the spool where there is one). */
   pendingRecords: number;
@@ -100,11 +101,11 @@ export class Run {
   private readonly reported = new Set<string>();
   private readonly flushTick = () => {
     this.timerArmed = false;
-    this.flushBuffer();
+    this.flushBuffer(false);
   };
   private readonly soonTick = () => {
     this.soonArmed = false;
-    this.flushBuffer();
+    this.flushBuffer(false);
   };
 
   constructor(
@@ -126,6 +127,7 @@ export class Run {
       random: deps.random,
       report: deps.report,
       onMemoryChange: () => this.updateLimit(),
+      onSlotFree: () => this.flushBuffer(false),
       // Back from an outage: the server may have marked the run crashed meanwhile.
       onOnline: () => this.beat(0),
       onIdle: () => {
@@ -277,12 +279,15 @@ export class Run {
     this.finishing = Promise.resolve(this.result(status, false));
   }
 
-  private async doFinish(status: RunStatus, timeoutMs: number): Promise<FinishResult> {
+  private async doFinish(requested: RunStatus, timeoutMs: number): Promise<FinishResult> {
     this.state = "finishing";
     this.stopHeartbeat();
     this.flushBuffer();
-    this.enqueueRecord("updateRun", { status, endedAt: this.deps.now() });
-    const delivered = await this.queue.drain(timeoutMs);
+    // Stopped on the server by a person or a sweep: that status stands (crashed is resumed, see send-record).
+    const stopped = this.remoteStatus === "killed" || this.remoteStatus === "pruned";
+    const status = stopped ? (this.remoteStatus as RunStatus) : requested;
+    if (!stopped) this.enqueueRecord("updateRun", { status, endedAt: this.deps.now() });
+    const delivered = (await this.queue.drain(timeoutMs)) && this.queue.refusedRecords === 0;
     if (!delivered) await this.queue.spillAll();
     this.state = "finished";
     if (this.queue.pendingRecords === 0) this.settle();
@@ -313,12 +318,18 @@ export class Run {
     this.queue.enqueue(spoolRecordName(this.deps.now(), this.deps.session, seq, route), route, JSON.stringify(body), 0);
   }
 
-  /** Moves buffered points into batches (JSON text) on the outbox. Runs off the caller's path. */
-  private flushBuffer(): void {
+  /**
+   * Moves buffered points into batches (JSON text) on the outbox; runs off the caller's path.
+   * Unless `force`d, it waits while every request slot is taken: points keep accumulating in
+   * the compact buffer and leave as one larger batch when a slot frees up, so a fast loop
+   * costs fewer requests (each fetch has a fixed CPU cost) and a slow one still sends within
+   * `flushIntervalMs`. While offline, points go out at once (to the spool).
+   */
+  private flushBuffer(force = true): void {
     const pending = this.pendingPoints();
     if (pending > this.peakPending) this.peakPending = pending;
     const s = this.deps.settings;
-    while (this.buffer.size > 0) {
+    while (this.buffer.size > 0 && (force || this.queue.offline || !this.queue.busy)) {
       const seq = ++this.seq;
       const batchId = `${this.id}-${this.deps.session}-${seq}`;
       const batch = this.buffer.takeBatch(batchId, s.maxBatchPoints, s.maxBatchBytes);

@@ -24,3 +24,24 @@ export function splitBatch(name: string, body: string): { name: string; body: st
     };
   });
 }
+
+/**
+ * Records a crash left half-split (a spooled batch and some of its halves on disk): when both
+ * halves exist the original is redundant, otherwise the lone half is. Returns the names to
+ * delete so that no point is sent under two batch ids.
+ */
+export function leftoversOfSplits(names: readonly string[]): string[] {
+  const present = new Set(names);
+  const drop = new Set<string>();
+  for (const name of names) {
+    // `…<seq><halves>.logMetrics.json`: the last letter says which half of its parent this is.
+    const match = /^(.*\d[ab]*)([ab])(\.logMetrics\.json)$/.exec(name);
+    if (match === null) continue;
+    const [, stem, half, ext] = match as unknown as [string, string, string, string];
+    const parent = `${stem}${ext}`;
+    if (!present.has(parent)) continue;
+    if (present.has(`${stem}${half === "a" ? "b" : "a"}${ext}`)) drop.add(parent);
+    else drop.add(name);
+  }
+  return [...drop];
+}

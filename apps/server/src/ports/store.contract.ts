@@ -61,12 +61,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
     it("refuses a second project with the same name", async () => {
       await expect(
-        store.projects.create({ id: "x".repeat(32), name: "contract", description: "", createdAt: 1, updatedAt: 1, deletedAt: null }),
+        store.projects.create({
+          id: "x".repeat(32),
+          name: "contract",
+          description: "",
+          createdAt: 1,
+          updatedAt: 1,
+          deletedAt: null,
+        }),
       ).rejects.toThrow();
     });
 
     it("round-trips a run with tags, nested config, git and environment", async () => {
-      const run = runRecord({ tags: { baseline: "", team: "vision" }, config: { model: { width: 256 }, lr: 0.003, list: [1, 2] } });
+      const run = runRecord({
+        tags: { baseline: "", team: "vision" },
+        config: { model: { width: 256 }, lr: 0.003, list: [1, 2] },
+      });
       await store.runs.create(run);
       expect(await store.runs.get(run.id)).toEqual(run);
     });
@@ -74,7 +84,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     it("updates fields and replaces tags and config", async () => {
       const run = runRecord({ tags: { a: "1" } });
       await store.runs.create(run);
-      await store.runs.update(run.id, { status: "finished", endedAt: 5000, tags: { b: "2" }, config: { x: { y: true } } });
+      await store.runs.update(run.id, {
+        status: "finished",
+        endedAt: 5000,
+        tags: { b: "2" },
+        config: { x: { y: true } },
+      });
       const got = await store.runs.get(run.id);
       expect(got?.status).toBe("finished");
       expect(got?.endedAt).toBe(5000);
@@ -85,8 +100,16 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     it("keeps config history in order", async () => {
       const run = runRecord();
       await store.runs.create(run);
-      await store.runs.appendConfigChange(run.id, { at: 1, actor: "a", changes: [{ path: "lr", before: 1, after: 2 }] });
-      await store.runs.appendConfigChange(run.id, { at: 2, actor: "b", changes: [{ path: "lr", before: 2, after: 3 }] });
+      await store.runs.appendConfigChange(run.id, {
+        at: 1,
+        actor: "a",
+        changes: [{ path: "lr", before: 1, after: 2 }],
+      });
+      await store.runs.appendConfigChange(run.id, {
+        at: 2,
+        actor: "b",
+        changes: [{ path: "lr", before: 2, after: 3 }],
+      });
       const history = await store.runs.listConfigChanges(run.id);
       expect(history.map((h) => h.actor)).toEqual(["a", "b"]);
       expect(history[1]?.changes[0]).toEqual({ path: "lr", before: 2, after: 3 });

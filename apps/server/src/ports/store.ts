@@ -67,6 +67,10 @@ export type RunPatch = Partial<
     | "heartbeatAt"
     | "updatedAt"
     | "deletedAt"
+    | "host"
+    | "command"
+    | "git"
+    | "environment"
   >
 >;
 

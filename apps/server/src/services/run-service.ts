@@ -104,6 +104,11 @@ export function createRunService(store: Store, projects: ProjectService, clock: 
           patch.endedAt = body.endedAt ?? now;
         }
       }
+      if (body.startedAt !== undefined) patch.startedAt = body.startedAt;
+      if (body.host !== undefined) patch.host = body.host;
+      if (body.command !== undefined) patch.command = body.command;
+      if (body.git !== undefined) patch.git = body.git;
+      if (body.environment !== undefined) patch.environment = body.environment;
       if (body.name !== undefined) patch.name = body.name;
       if (body.group !== undefined) patch.group = body.group;
       if (body.notes !== undefined) patch.notes = body.notes;

@@ -1,3 +1,4 @@
+export type { RunningServer } from "../start-server.js";
 export { ensurePostgresInstalled, freePort, type PostgresCluster, startPostgresCluster } from "./postgres-cluster.js";
 export { createScratchDatabase } from "./postgres-databases.js";
 export {
@@ -8,4 +9,3 @@ export {
   type TestServerOptions,
 } from "./test-server.js";
 export { postgresFactory, type StoreFactory, sqliteFactory, storeFactories, testPgClusterUrl } from "./test-stores.js";
-export type { RunningServer } from "../start-server.js";

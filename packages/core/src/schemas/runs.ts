@@ -133,6 +133,12 @@ export const updateRunBody = z
     /** Config changes merged by dotted path; kept as history. A null value removes the path. */
     config: configSchema.optional(),
     endedAt: epochMs.optional(),
+    /** Where the run actually started (a queued run attached to by the SDK on its machine). */
+    startedAt: epochMs.optional(),
+    host: z.string().max(500).nullable().optional(),
+    command: z.string().max(100_000).nullable().optional(),
+    git: gitInfoSchema.nullable().optional(),
+    environment: environmentSchema.nullable().optional(),
   })
   .strict();
 export type UpdateRunBody = z.input<typeof updateRunBody>;

@@ -1,8 +1,8 @@
 /**
  * A training script for crash tests, run as its own process (`node --import tsx …`):
- * logs `FIXTURE_POINTS` steps of `x` (value = step) to LOOPLAB_URL, then finishes (or, with
- * `FIXTURE_MODE=wait`, keeps logging slowly until it is signalled). Prints the run id, then
- * `logged <step>` lines, on stdout.
+ * logs `FIXTURE_POINTS` steps of `x` (value = step) to LOOPLAB_URL, then, by FIXTURE_MODE:
+ * `finish` calls `run.finish()`; `wait` idles until signalled; `end` just returns (no
+ * finish); `throw` dies of an uncaught exception. Prints the run id, then progress, on stdout.
  */
 import { Looplab } from "@looplab/sdk";
 
@@ -30,9 +30,13 @@ for (let step = 0; step < total; step++) {
     await new Promise((resolve) => setTimeout(resolve, mode === "wait" ? 20 : 1));
   }
 }
+if (mode === "end") process.stdout.write("ending\n");
+if (mode === "throw") throw new Error("training diverged");
 if (mode === "wait") {
   process.stdout.write("waiting\n");
   await new Promise(() => setInterval(() => {}, 1000));
 }
-const result = await run.finish();
-process.stdout.write(`finished ${JSON.stringify(result)}\n`);
+if (mode === "finish") {
+  const result = await run.finish();
+  process.stdout.write(`finished ${JSON.stringify(result)}\n`);
+}

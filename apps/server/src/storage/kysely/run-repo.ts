@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { RunPatch, RunRepo, RunSearchRequest, RunSearchResult } from "../../ports/store.js";
 import type { Database } from "../database.js";
 import type { RunsTable } from "../db-schema.js";
+import { toJsonText } from "./json-columns.js";
 import { configRows, runFromRow, runToRow } from "./run-rows.js";
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -72,6 +73,10 @@ export function createRunRepo(db: Executor, deps: RunRepoDeps): RunRepo {
       if (patch.heartbeatAt !== undefined) values.heartbeat_at = patch.heartbeatAt;
       if (patch.updatedAt !== undefined) values.updated_at = patch.updatedAt;
       if (patch.deletedAt !== undefined) values.deleted_at = patch.deletedAt;
+      if (patch.host !== undefined) values.host = patch.host;
+      if (patch.command !== undefined) values.command = patch.command;
+      if (patch.git !== undefined) values.git_json = toJsonText(patch.git);
+      if (patch.environment !== undefined) values.environment_json = toJsonText(patch.environment);
       if (Object.keys(values).length > 0) await db.updateTable("runs").set(values).where("id", "=", id).execute();
       if (patch.tags !== undefined) await replaceTags(id, patch.tags);
       if (patch.config !== undefined) await replaceConfig(id, patch.config);

@@ -107,6 +107,10 @@ export function coreMigration(dialect: SqlDialectName): Migration {
         .on("metric_series")
         .columns(["key", "last_value"])
         .execute();
+      // The search orders `.mean` by exactly this expression (storage/search/field-sql.ts).
+      await sql`create index metric_series_key_mean on metric_series (key, (finite_sum / nullif(finite_count, 0)))`.execute(
+        db,
+      );
 
       await db.schema
         .createTable("ingest_batches")

@@ -3,7 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rmdir, unlink, writeFile } from
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { runIdSchema } from "@looplab/core";
-import { parseSpoolRecordName, type RunSpool, type Spool, type SpoolRecordName } from "./spool.js";
+import { parseSpoolRecordName, type RunSpool, type Spool, type SpoolRecordName } from "../spool.js";
 
 /** Run folders claimed by live runs of this process, shared by every spool instance. */
 const claimed = new Set<string>();

@@ -1,4 +1,4 @@
-import { Looplab, type LooplabOptions } from "./looplab.js";
+import { Looplab, type LooplabOptions } from "../looplab.js";
 import { createNodePlatform, type NodePlatformOptions } from "./node-platform.js";
 
 export interface NodeLooplabOptions extends LooplabOptions, NodePlatformOptions {}

@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { spoolRecordName } from "../spool.js";
 import { createFileSpool, defaultSpoolDir } from "./file-spool.js";
-import { spoolRecordName } from "./spool.js";
 
 const RUN_A = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const RUN_B = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";

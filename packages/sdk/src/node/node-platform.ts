@@ -1,8 +1,8 @@
-import { createExitHooks } from "./exit-hooks.js";
+import type { ExitHooks, SdkPlatform } from "../platform.js";
+import type { OnSdkEvent, SdkEventType } from "../sdk-events.js";
+import { createExitHooks, type SharedExitHooks } from "./exit-hooks.js";
 import { createFileSpool, defaultSpoolDir } from "./file-spool.js";
-import type { ExitHooks, SdkPlatform } from "./platform.js";
 import { captureRunContext } from "./run-context.js";
-import type { OnSdkEvent, SdkEventType } from "./sdk-events.js";
 
 export interface NodePlatformOptions {
   /** Spool folder (default LOOPLAB_SPOOL_DIR, else ~/.looplab/spool); false: memory only. */
@@ -11,20 +11,24 @@ export interface NodePlatformOptions {
   exitFlushTimeoutMs?: number;
 }
 
-let sharedExitHooks: ExitHooks | undefined;
+/** One set of process listeners for the whole process, whatever the number of clients. */
+let sharedExitHooks: SharedExitHooks | undefined;
 
 /** Node services: folder spool, git/host capture, exit hooks, stderr warnings. */
 export function createNodePlatform(options: NodePlatformOptions = {}): SdkPlatform {
   const spoolDir = options.spoolDir ?? defaultSpoolDir();
-  // One set of process listeners for the whole process, whatever the number of clients.
-  sharedExitHooks ??= createExitHooks(options.exitFlushTimeoutMs ?? 5000);
+  sharedExitHooks ??= createExitHooks();
+  const shared = sharedExitHooks;
+  const flushTimeoutMs = options.exitFlushTimeoutMs ?? 5000;
+  const exitHooks: ExitHooks = { track: (run) => shared.track(run, flushTimeoutMs) };
   return {
     env: (name) => process.env[name],
     spool: spoolDir === false ? undefined : createFileSpool(spoolDir),
     captureContext: captureRunContext,
-    exitHooks: sharedExitHooks,
+    exitHooks,
     defaultOnError: stderrReporter(),
-    defaultUrl: undefined,
+    // Where `looplab server` listens by default.
+    defaultUrl: "http://127.0.0.1:7373",
   };
 }
 
