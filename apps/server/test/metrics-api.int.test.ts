@@ -230,3 +230,25 @@ describe("JSON bodies", () => {
     }
   });
 });
+
+describe("metric keys", () => {
+  it("400 for a control character in any point's key", async () => {
+    const server = await startTestServer();
+    try {
+      const api = apiClient(server.url);
+      const runId = (await api.post("/api/v1/runs", { project: "keys" })).body.id;
+      const res = await api.post(`/api/v1/runs/${runId}/metrics`, {
+        points: [
+          { key: "ok", step: 0, value: 1 },
+          { key: "ok", step: 1, value: 1 },
+          { key: "bad\u0007", step: 1, value: 1 },
+        ],
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain("points[2].key");
+      expect((await api.get(`/api/v1/runs/${runId}/metrics`)).body.series).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -4,10 +4,18 @@ import { epochMs, metricKeySchema, runIdSchema, wireFloat } from "./common.js";
 export const MAX_POINTS_PER_BATCH = 10_000;
 
 /** A step is a finite number (usually an integer; fractional steps such as epochs are allowed). */
-export const stepSchema = z.number().refine(Number.isFinite, "step must be a finite number");
+/** zod 4's number rejects NaN and ±Infinity, so a step is always finite. */
+export const stepSchema = z.number();
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const controlCharacter = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Keys of ingested points: the control-character check of metricKeySchema runs once per distinct
+ * key of a batch (in logMetricsBody) rather than once per point, which made validation 3× slower.
+ */
 export const metricPointInput = z.object({
-  key: metricKeySchema,
+  key: z.string().min(1).max(250),
   step: stepSchema,
   value: wireFloat,
   /** Wall time, epoch ms; the server's clock when absent. */
@@ -15,11 +23,26 @@ export const metricPointInput = z.object({
 });
 export type MetricPointInput = z.infer<typeof metricPointInput>;
 
-export const logMetricsBody = z.object({
-  /** Client-chosen id; a retried batch with the same id is a no-op (DESIGN.md §2.1). */
-  batchId: z.string().min(1).max(200).optional(),
-  points: z.array(metricPointInput).max(MAX_POINTS_PER_BATCH),
-});
+export const logMetricsBody = z
+  .object({
+    /** Client-chosen id; a retried batch with the same id is a no-op (DESIGN.md §2.1). */
+    batchId: z.string().min(1).max(200).optional(),
+    points: z.array(metricPointInput).max(MAX_POINTS_PER_BATCH),
+  })
+  .superRefine((body, ctx) => {
+    const checked = new Set<string>();
+    body.points.forEach((point, index) => {
+      if (checked.has(point.key)) return;
+      checked.add(point.key);
+      if (controlCharacter.test(point.key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["points", index, "key"],
+          message: "must not contain control characters",
+        });
+      }
+    });
+  });
 export type LogMetricsBody = z.infer<typeof logMetricsBody>;
 
 export const logMetricsResult = z.object({
