@@ -9,9 +9,9 @@ const CALLS = 200_000;
 const REPEATS = 7;
 
 /** A stand-in for a training step: enough arithmetic that the loop is not optimised away. */
-function work(i: number): number {
+function work(i: number, rounds = 20): number {
   let x = i;
-  for (let k = 0; k < 20; k++) x = (x * 1.000001 + k) % 1e6;
+  for (let k = 0; k < rounds; k++) x = (x * 1.000001 + k) % 1e6;
   return x;
 }
 
@@ -55,18 +55,21 @@ export async function benchSdk(): Promise<void> {
       pass: overheadUs <= 1,
     });
 
-    // Delivery while the loop runs: yield every ~10 ms, then count what the server has before finish().
+    // Delivery while the loop runs: a training step of ~20 µs logging two metrics (≈100k points/s,
+    // below the server's ingest rate), yielding every ~10 ms; count what the server has before finish().
     const live = await looplab.init({ project: "bench-sdk", name: "delivery" });
-    const points = 500_000;
-    let lastYield = performance.now();
+    const points = 400_000;
+    const loopStarted = performance.now();
+    let lastYield = loopStarted;
     for (let i = 0; i < points / 2; i++) {
-      const x = work(i);
+      const x = work(i, 400);
       live.log({ "train/loss": x, "train/acc": 1 / (x + 1) }, { step: i });
       if (performance.now() - lastYield >= 10) {
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = performance.now();
       }
     }
+    const loopSeconds = (performance.now() - loopStarted) / 1000;
     const series = (await getJson(`${bench.server.url}/api/v1/runs/${live.id}/metrics`)).json.series as {
       count: number;
     }[];
@@ -76,7 +79,7 @@ export async function benchSdk(): Promise<void> {
     const share = arrived / points;
     record({
       name: "SDK points on the server when the training loop ends (before finish)",
-      value: `${(share * 100).toFixed(1)}% of ${fmt(points)}`,
+      value: `${(share * 100).toFixed(1)}% of ${fmt(points)} (loop ran ${loopSeconds.toFixed(1)} s, ${fmt(points / loopSeconds)} points/s logged)`,
       judgedBy: "target ≥ 90%",
       pass: share >= 0.9,
     });

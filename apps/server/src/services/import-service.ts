@@ -23,56 +23,13 @@ import type { RunService } from "./run-service.js";
 export type ImportService = ReturnType<typeof createImportService>;
 
 function toExportedRun(run: RunRecord, project: string, configHistory: ConfigChangeRecord[]): ExportedRun {
-  return {
-    id: run.id,
-    project,
-    name: run.name,
-    status: run.status,
-    origin: run.origin,
-    group: run.group,
-    tags: run.tags,
-    notes: run.notes,
-    config: run.config,
-    createdAt: run.createdAt,
-    startedAt: run.startedAt,
-    endedAt: run.endedAt,
-    heartbeatAt: run.heartbeatAt,
-    updatedAt: run.updatedAt,
-    deletedAt: run.deletedAt,
-    host: run.host,
-    command: run.command,
-    git: run.git,
-    environment: run.environment,
-    parentRunId: run.parentRunId,
-    resumedFrom: run.resumedFrom,
-    configHistory,
-  };
+  const { projectId: _projectId, ...fields } = run;
+  return { ...fields, project, configHistory };
 }
 
 function toRunRecord(run: ExportedRun, projectId: string): RunRecord {
-  return {
-    id: run.id,
-    projectId,
-    name: run.name,
-    status: run.status,
-    origin: run.origin,
-    group: run.group,
-    tags: run.tags,
-    notes: run.notes,
-    config: run.config,
-    createdAt: run.createdAt,
-    startedAt: run.startedAt,
-    endedAt: run.endedAt,
-    heartbeatAt: run.heartbeatAt,
-    updatedAt: run.updatedAt,
-    deletedAt: run.deletedAt,
-    host: run.host,
-    command: run.command,
-    git: run.git,
-    environment: run.environment,
-    parentRunId: run.parentRunId,
-    resumedFrom: run.resumedFrom,
-  };
+  const { project: _project, configHistory: _configHistory, ...fields } = run;
+  return { ...fields, projectId };
 }
 
 export function createImportService(store: Store, projects: ProjectService, runs: RunService, clock: Clock) {

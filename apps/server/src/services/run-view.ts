@@ -27,28 +27,6 @@ export function toRunView(
   const goals = new Map(definitions.map((d) => [d.key, d.goal]));
   const metrics: Record<string, MetricSummary> = {};
   for (const s of series) metrics[s.key] = toMetricSummary(s, goals.get(s.key));
-  return {
-    id: run.id,
-    project: project.name,
-    name: run.name,
-    status: run.status,
-    origin: run.origin,
-    group: run.group,
-    tags: run.tags,
-    notes: run.notes,
-    config: run.config,
-    createdAt: run.createdAt,
-    startedAt: run.startedAt,
-    endedAt: run.endedAt,
-    heartbeatAt: run.heartbeatAt,
-    updatedAt: run.updatedAt,
-    deletedAt: run.deletedAt,
-    host: run.host,
-    command: run.command,
-    git: run.git,
-    environment: run.environment,
-    parentRunId: run.parentRunId,
-    resumedFrom: run.resumedFrom,
-    metrics,
-  };
+  const { projectId: _projectId, ...fields } = run;
+  return { ...fields, project: project.name, metrics };
 }
