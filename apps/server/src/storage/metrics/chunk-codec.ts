@@ -1,3 +1,4 @@
+import { hostIsLittleEndian } from "./float64-bytes.js";
 import { allocColumns, type PointColumns } from "./point-columns.js";
 
 /**
@@ -103,9 +104,19 @@ export function encodeColumns(cols: PointColumns): Buffer {
 }
 
 /** Reads one column into `out[at, at + n)`; returns the offset after its payload. */
-function readColumn(view: DataView, bytes: Uint8Array, pos: number, mode: number, n: number, out: Float64Array, at: number) {
+function readColumn(
+  view: DataView,
+  bytes: Uint8Array,
+  pos: number,
+  mode: number,
+  n: number,
+  out: Float64Array,
+  at: number,
+) {
   if (mode === RAW) {
-    for (let i = 0; i < n; i++) out[at + i] = view.getFloat64(pos + 8 * i, true);
+    const offset = bytes.byteOffset + pos;
+    if (hostIsLittleEndian && offset % 8 === 0) out.set(new Float64Array(bytes.buffer, offset, n), at);
+    else for (let i = 0; i < n; i++) out[at + i] = view.getFloat64(pos + 8 * i, true);
     return pos + 8 * n;
   }
   const first = view.getFloat64(pos, true);
@@ -138,21 +149,27 @@ export function partLength(part: Uint8Array): number {
   return new DataView(part.buffer, part.byteOffset, part.byteLength).getUint32(4, true);
 }
 
+/** Decodes parts (in order) into `out` from position `at`; returns the position after them. */
+export function decodePartsInto(parts: Uint8Array[], out: PointColumns, at: number): number {
+  let pos = at;
+  for (const part of parts) {
+    if (part[0] !== VERSION) throw new Error(`unknown metric chunk format ${part[0]}`);
+    const view = new DataView(part.buffer, part.byteOffset, part.byteLength);
+    const n = view.getUint32(4, true);
+    let offset = 8;
+    offset = readColumn(view, part, offset, part[1] as number, n, out.steps, pos);
+    offset = readColumn(view, part, offset, part[2] as number, n, out.values, pos);
+    readColumn(view, part, offset, part[3] as number, n, out.times, pos);
+    pos += n;
+  }
+  return pos;
+}
+
 /** Decodes the parts of one chunk (in part order) into one set of columns. */
 export function decodeParts(parts: Uint8Array[]): PointColumns {
   let total = 0;
   for (const part of parts) total += partLength(part);
   const out = allocColumns(total);
-  let at = 0;
-  for (const part of parts) {
-    if (part[0] !== VERSION) throw new Error(`unknown metric chunk format ${part[0]}`);
-    const view = new DataView(part.buffer, part.byteOffset, part.byteLength);
-    const n = view.getUint32(4, true);
-    let pos = 8;
-    pos = readColumn(view, part, pos, part[1] as number, n, out.steps, at);
-    pos = readColumn(view, part, pos, part[2] as number, n, out.values, at);
-    readColumn(view, part, pos, part[3] as number, n, out.times, at);
-    at += n;
-  }
+  decodePartsInto(parts, out, 0);
   return out;
 }

@@ -1,5 +1,5 @@
 /** Float64 values as little-endian bytes, whatever the host's byte order. */
-const littleEndian = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+export const hostIsLittleEndian = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
 function swapBytes(bytes: Uint8Array): void {
   for (let i = 0; i + 8 <= bytes.length; i += 8) {
@@ -14,16 +14,16 @@ function swapBytes(bytes: Uint8Array): void {
 /** Little-endian bytes of `packed` (a view of it on little-endian hosts). */
 export function float64Bytes(packed: Float64Array): Buffer {
   const bytes = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
-  if (!littleEndian) swapBytes(bytes);
+  if (!hostIsLittleEndian) swapBytes(bytes);
   return bytes;
 }
 
 /** A Float64Array over little-endian bytes (a copy when unaligned or on big-endian hosts). */
 export function toFloat64(bytes: Uint8Array): Float64Array {
-  if (littleEndian && bytes.byteOffset % 8 === 0) {
+  if (hostIsLittleEndian && bytes.byteOffset % 8 === 0) {
     return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
   }
   const copy = new Uint8Array(bytes);
-  if (!littleEndian) swapBytes(copy);
+  if (!hostIsLittleEndian) swapBytes(copy);
   return new Float64Array(copy.buffer, 0, copy.byteLength / 8);
 }

@@ -1,15 +1,14 @@
-import { type MetricDb } from "./metric-db.js";
-import { encodeColumns } from "./chunk-codec.js";
-import { mergeColumns, type PointColumns, pickColumns, sliceColumns } from "./point-columns.js";
+import { type MetricDb, query } from "./metric-db.js";
 import {
   deletePartsOf,
   insertParts,
   loadChunkData,
+  loadChunksStartingIn,
   type NodeRow,
   type PartRow,
-  toNodeRow,
   upsertNodes,
 } from "./node-store.js";
+import { mergeColumns, type PointColumns, pickColumns, sliceColumns } from "./point-columns.js";
 import { comparePoints } from "./point-order.js";
 import { mergeSummaries, type Summary, summarizeColumns } from "./summary.js";
 import { fixAncestors, regroup } from "./tree-maintenance.js";
@@ -28,31 +27,26 @@ export interface LateResult {
   tail: NodeRow;
 }
 
-async function firstStepBound(db: MetricDb, seriesId: number, atMost: number | null): Promise<number | null> {
-  let q = db.kysely
-    .selectFrom("metric_nodes")
-    .select("first_step")
-    .where("series_id", "=", seriesId)
-    .where("level", "=", 0);
-  q = atMost === null ? q.orderBy("first_step", "asc") : q.where("first_step", "<=", atMost).orderBy("first_step", "desc");
-  const row = await q.limit(1).executeTakeFirst();
-  return row ? Number(row.first_step) : null;
-}
-
 /** The chunks that may receive points with steps in [minStep, maxStep], in order. */
 async function candidateChunks(db: MetricDb, seriesId: number, minStep: number, maxStep: number) {
-  // The chunk covering the first point starts at or before it; points before every chunk
-  // go into the first chunk.
-  const from = (await firstStepBound(db, seriesId, minStep)) ?? (await firstStepBound(db, seriesId, null));
-  const rows = await db.kysely
-    .selectFrom("metric_nodes")
-    .select(["series_id", "node_no", "level", "parent_no", "children", "parts", "is_tail", "summary"])
-    .where("series_id", "=", seriesId)
-    .where("level", "=", 0)
-    .where("first_step", ">=", from ?? -Number.MAX_VALUE)
-    .where("first_step", "<=", Math.max(maxStep, from ?? maxStep))
-    .execute();
-  return rows.map(toNodeRow).sort(byFirstPoint);
+  // A chunk starting at a smaller step starts before every point: the chunk covering the
+  // first point is that one or a later one. (With an equal step it could start after it.)
+  // Without such a chunk, the first points go into the first chunk.
+  const text =
+    "select first_step from metric_nodes where series_id = ? and level = 0 and first_step < ?" +
+    " order by first_step desc limit 1";
+  const [before] = await query<{ first_step: number }>(db, text, [seriesId, minStep]);
+  const from = before ? Number(before.first_step) : -Number.MAX_VALUE;
+  let chunks = await loadChunksStartingIn(db, seriesId, from, maxStep);
+  if (chunks.length === 0) {
+    const [first] = await query<{ first_step: number }>(
+      db,
+      "select first_step from metric_nodes where series_id = ? and level = 0 order by first_step limit 1",
+      [seriesId],
+    );
+    if (first) chunks = await loadChunksStartingIn(db, seriesId, first.first_step, first.first_step);
+  }
+  return chunks.sort(byFirstPoint);
 }
 
 export async function insertLate(
@@ -145,7 +139,7 @@ async function applySlices(
       node.isTail = wasTail && isLast;
       if (node.isTail) currentTail = node;
       nodes.push(node);
-      parts.push({ seriesId, nodeNo: node.nodeNo, part: 0, data: encodeColumns(piece) });
+      parts.push({ seriesId, nodeNo: node.nodeNo, part: 0, points: piece });
     }
     if (chunk.parentNo !== null) dirty.add(chunk.parentNo);
     else if (sizes.length > 1) rootsSplit = true;

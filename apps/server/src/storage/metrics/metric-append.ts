@@ -1,13 +1,29 @@
 import type { PointRecord } from "../../ports/store.js";
 import { prepareBatch } from "./batch-prep.js";
-import { type PointColumns, sliceColumns } from "./point-columns.js";
 import { insertLate } from "./late-insert.js";
 import { chunked, type MetricDb, placeholders, query } from "./metric-db.js";
-import { deletePartsOf, insertParts, type NodeRow, type PartRow, toNodeRow, upsertNodes } from "./node-store.js";
+import {
+  chunkKey,
+  deletePartsOfMany,
+  insertParts,
+  loadChunkDataOf,
+  type NodeRow,
+  type PartRow,
+  toNodeRow,
+  upsertNodes,
+} from "./node-store.js";
+import { type PointColumns, sliceColumns } from "./point-columns.js";
 import { comparePoints } from "./point-order.js";
-import { addToTotals, emptyTotals, type SeriesRowValues, type SeriesTotals, totalsFromRow, upsertSeries } from "./series-rows.js";
+import {
+  addToTotals,
+  emptyTotals,
+  type SeriesRowValues,
+  type SeriesTotals,
+  totalsFromRow,
+  upsertSeries,
+} from "./series-rows.js";
 import { summarizeColumns } from "./summary.js";
-import { type TailPlan, planTailAppend } from "./tail-append.js";
+import { planTailAppend, rewritesTail, type TailPlan } from "./tail-append.js";
 import { regroup } from "./tree-maintenance.js";
 import { FANOUT, type NodeNumbers } from "./tree-shape.js";
 
@@ -79,7 +95,14 @@ async function loadStates(db: MetricDb, runId: string, keys: string[]): Promise<
 /** Index of the first point after `last` (points are sorted). */
 function firstAfter(cols: PointColumns, last: NodeRow["summary"]["last"]): number {
   const after = (i: number) =>
-    comparePoints(cols.steps[i] as number, cols.times[i] as number, cols.values[i] as number, last.step, last.time, last.value) > 0;
+    comparePoints(
+      cols.steps[i] as number,
+      cols.times[i] as number,
+      cols.values[i] as number,
+      last.step,
+      last.time,
+      last.value,
+    ) > 0;
   if (cols.length === 0 || after(0)) return 0;
   let lo = 0;
   let hi = cols.length;
@@ -133,7 +156,8 @@ export async function appendPoints(db: MetricDb, runId: string, points: PointRec
       totals = addToTotals(totals, summarizeColumns(fresh));
       stored += fresh.length;
     }
-    if (fresh.length > 0 || totals !== state.totals || !state.tail) pending.push({ key, numbers, looseChunks: split > 0 ? -1 : state.looseChunks, tail, fresh, totals });
+    if (fresh.length > 0 || totals !== state.totals || !state.tail)
+      pending.push({ key, numbers, looseChunks: split > 0 ? -1 : state.looseChunks, tail, fresh, totals });
   }
   if (pending.length === 0) return stored;
 
@@ -142,18 +166,22 @@ export async function appendPoints(db: MetricDb, runId: string, points: PointRec
     runId,
     pending.map((p) => ({ key: p.key, totals: p.totals })),
   );
+  const appending = pending.filter((p) => p.fresh.length > 0);
+  for (const p of appending) p.numbers.seriesId = ids.get(p.key) ?? p.numbers.seriesId;
+  const rewritten = appending.flatMap((p) =>
+    p.tail && rewritesTail(p.tail, p.fresh) ? [{ seriesId: p.numbers.seriesId, nodeNo: p.tail.nodeNo }] : [],
+  );
+  const held = await loadChunkDataOf(db, rewritten);
   const plans: { numbers: NodeNumbers; plan: TailPlan; regroup: boolean }[] = [];
-  for (const p of pending) {
-    if (p.fresh.length === 0) continue;
-    p.numbers.seriesId = ids.get(p.key) ?? p.numbers.seriesId;
-    const plan = await planTailAppend(db, p.numbers, p.tail, p.fresh);
+  for (const p of appending) {
+    const heldPoints = p.tail ? held.get(chunkKey(p.numbers.seriesId, p.tail.nodeNo)) : undefined;
+    const plan = planTailAppend(p.numbers, p.tail, p.fresh, heldPoints);
     // Rollups are due once FANOUT sealed chunks lack a parent.
     const sealedBefore = Math.max(0, p.looseChunks - 1);
     const due = plan.sealed && (p.looseChunks < 0 || sealedBefore + plan.sealedCount >= FANOUT);
     plans.push({ numbers: p.numbers, plan, regroup: due });
   }
-  const rewrite = plans.flatMap(({ numbers, plan }) => plan.rewrite.map((no) => [numbers.seriesId, no] as const));
-  for (const [seriesId, no] of rewrite) await deletePartsOf(db, seriesId, [no]);
+  await deletePartsOfMany(db, rewritten);
   await upsertNodes(
     db,
     plans.flatMap(({ plan }) => plan.nodes),

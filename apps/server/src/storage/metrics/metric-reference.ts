@@ -115,7 +115,8 @@ export function checkWindow(result: WindowResult, window: StoredPoint[], buckets
     }
     const e = expectedBucket(covered);
     if (b.nanCount !== e.nanCount) problems.push(`bucket ${i}: nanCount ${b.nanCount} != ${e.nanCount}`);
-    if (b.min !== e.min || b.max !== e.max) problems.push(`bucket ${i}: min/max ${b.min}/${b.max} != ${e.min}/${e.max}`);
+    if (b.min !== e.min || b.max !== e.max)
+      problems.push(`bucket ${i}: min/max ${b.min}/${b.max} != ${e.min}/${e.max}`);
     if (!samePoint(b.first, e.first) || !samePoint(b.last, e.last)) problems.push(`bucket ${i}: first/last differ`);
     if (b.startStep !== e.first.step || b.endStep !== e.last.step) problems.push(`bucket ${i}: step range differs`);
   }

@@ -2,8 +2,8 @@ import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PointRecord, StoredPoint } from "../../ports/store.js";
 import type { Database } from "../database.js";
-import { createMetricRepo, type KyselyMetricRepo } from "./metric-repo.js";
 import { checkWindow, inWindow, messySeries, referenceSeries, seededRandom, shuffle } from "./metric-reference.js";
+import { createMetricRepo, type KyselyMetricRepo } from "./metric-repo.js";
 import { checkSeriesTree } from "./tree-invariants.js";
 
 /**
@@ -23,7 +23,10 @@ async function newRun(db: Kysely<Database>): Promise<string> {
   const id = `${"0".repeat(24)}${runCounter.toString(16).padStart(8, "0")}`;
   const project = await db.selectFrom("projects").select("id").where("id", "=", "p1").executeTakeFirst();
   if (!project) {
-    await db.insertInto("projects").values({ id: "p1", name: "p1", description: "", created_at: 0, updated_at: 0 }).execute();
+    await db
+      .insertInto("projects")
+      .values({ id: "p1", name: "p1", description: "", created_at: 0, updated_at: 0 })
+      .execute();
   }
   await db
     .insertInto("runs")
@@ -52,7 +55,12 @@ function batches<T>(items: T[], random: () => number, maxSize: number): T[][] {
   return out;
 }
 
-async function appendAll(db: Kysely<Database>, dialect: MetricTestDb["dialect"], runId: string, groups: PointRecord[][]) {
+async function appendAll(
+  db: Kysely<Database>,
+  dialect: MetricTestDb["dialect"],
+  runId: string,
+  groups: PointRecord[][],
+) {
   let stored = 0;
   for (const group of groups) {
     stored += await db.transaction().execute((trx) => createMetricRepo(trx, dialect).append(runId, group));
@@ -60,7 +68,14 @@ async function appendAll(db: Kysely<Database>, dialect: MetricTestDb["dialect"],
   return stored;
 }
 
-async function readAllPoints(repo: KyselyMetricRepo, runId: string, key: string, pageSize: number, start?: number, end?: number) {
+async function readAllPoints(
+  repo: KyselyMetricRepo,
+  runId: string,
+  key: string,
+  pageSize: number,
+  start?: number,
+  end?: number,
+) {
   const out: StoredPoint[] = [];
   let after: { step: number; time: number; seq: number } | undefined;
   for (let pages = 0; pages < 100_000; pages++) {
@@ -74,7 +89,12 @@ async function readAllPoints(repo: KyselyMetricRepo, runId: string, key: string,
 }
 
 async function seriesIdOf(db: Kysely<Database>, runId: string, key: string): Promise<number> {
-  const row = await db.selectFrom("metric_series").select("id").where("run_id", "=", runId).where("key", "=", key).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("metric_series")
+    .select("id")
+    .where("run_id", "=", runId)
+    .where("key", "=", key)
+    .executeTakeFirstOrThrow();
   return Number(row.id);
 }
 
@@ -90,8 +110,8 @@ async function expectSeriesMatches(t: MetricTestDb, runId: string, key: string, 
   expect(summary?.nanCount).toBe(ref.length - notNaN.length);
   expect(summary?.finiteCount).toBe(finite.length);
   expect(summary?.mean).toBeCloseTo(finite.reduce((s, p) => s + p.value, 0) / finite.length, 6);
-  expect(summary?.min).toBe(Math.min(...notNaN));
-  expect(summary?.max).toBe(Math.max(...notNaN));
+  expect(summary?.min).toBe(notNaN.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY));
+  expect(summary?.max).toBe(notNaN.reduce((m, v) => Math.max(m, v), Number.NEGATIVE_INFINITY));
   expect([summary?.lastStep, summary?.lastTime, summary?.last]).toEqual([last.step, last.time, last.value]);
 
   expect(await readAllPoints(repo, runId, key, 997)).toEqual(ref);
@@ -133,11 +153,24 @@ export function describeMetricRepoContract(name: string, open: () => Promise<Met
       expect(await repo.append(run, pts)).toBe(7);
       expect(await repo.append(run, pts.slice(0, 4))).toBe(0);
       const page = await repo.readPoints(run, "loss", { limit: 100 });
-      expect(page?.points.map((p) => p.value)).toEqual([2.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0]);
+      expect(page?.points.map((p) => p.value)).toEqual([
+        2.5,
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        -0,
+        0,
+      ]);
       expect(Object.is(page?.points[4]?.value, -0)).toBe(true);
       const series = await repo.listSeries(run);
       expect(series.map((s) => s.key)).toEqual(["acc", "loss"]);
-      expect(series[1]).toMatchObject({ count: 6, nanCount: 1, finiteCount: 3, mean: 2.5 / 3, min: Number.NEGATIVE_INFINITY });
+      expect(series[1]).toMatchObject({
+        count: 6,
+        nanCount: 1,
+        finiteCount: 3,
+        mean: 2.5 / 3,
+        min: Number.NEGATIVE_INFINITY,
+      });
       expect(series[1]).toMatchObject({ max: Number.POSITIVE_INFINITY, last: 0, lastStep: 5, lastTime: 1004 });
       const many = await repo.listSeriesForRuns([run, "f".repeat(32)]);
       expect(many.get(run)?.length).toBe(2);
@@ -217,10 +250,37 @@ export function describeMetricRepoContract(name: string, open: () => Promise<Met
       expect((await repo.listSeries(run)).map((s) => s.key)).toEqual(["x"]);
     });
 
+    it("downsamples a long series from its rollups, exactly", async () => {
+      const run = await newRun(t.db);
+      const pts = messySeries(51, "long", 200_000);
+      const late = messySeries(52, "long", 3000).map((p) => ({ ...p, time: p.time + 7 }));
+      await appendAll(t.db, t.dialect, run, [...batches(pts, seededRandom(53), 5000), late]);
+      const ref = referenceSeries([...pts, ...late], "long");
+      const result = await repo.readWindow(run, "long", { buckets: 1000 });
+      expect(result && checkWindow(result, ref, 1000)).toEqual([]);
+      expect(result?.buckets.length).toBeGreaterThan(150);
+      await expectSeriesMatches(t, run, "long", ref, 54);
+    });
+
+    it("keeps chunks in order when thousands of points share one step", async () => {
+      const run = await newRun(t.db);
+      const even: PointRecord[] = [];
+      const odd: PointRecord[] = [];
+      for (let i = 0; i < 2500; i++) {
+        even.push({ key: "k", step: 10, value: i % 3, time: 2 * i });
+        odd.push({ key: "k", step: 10, value: -i, time: 2 * i + 1 });
+      }
+      even.push({ key: "k", step: 9, value: 1, time: 0 }, { key: "k", step: 11, value: 1, time: 0 });
+      await appendAll(t.db, t.dialect, run, [even]);
+      await appendAll(t.db, t.dialect, run, batches(shuffle(odd, seededRandom(13)), seededRandom(14), 500));
+      await expectSeriesMatches(t, run, "k", referenceSeries([...even, ...odd], "k"), 15);
+    });
+
     it("pages through repeated steps and step windows", async () => {
       const run = await newRun(t.db);
       const pts: PointRecord[] = [];
-      for (let s = 0; s < 300; s++) for (let j = 0; j < 1 + (s % 7); j++) pts.push({ key: "k", step: s, value: j * 0.5, time: 10 });
+      for (let s = 0; s < 300; s++)
+        for (let j = 0; j < 1 + (s % 7); j++) pts.push({ key: "k", step: s, value: j * 0.5, time: 10 });
       await repo.append(run, shuffle(pts, seededRandom(9)));
       const ref = referenceSeries(pts, "k");
       for (const size of [1, 3, 7, 50, 5000]) expect(await readAllPoints(repo, run, "k", size)).toEqual(ref);

@@ -1,5 +1,5 @@
 import BetterSqlite3 from "better-sqlite3";
-import { type Kysely, SqliteDialect, Kysely as KyselyDb } from "kysely";
+import { type Kysely, Kysely as KyselyDb, SqliteDialect } from "kysely";
 import type { Database } from "../database.js";
 import { coreMigration } from "../migrations/0001-core.js";
 import { metricChunksMigration } from "../migrations/0002-metric-chunks.js";

@@ -4,7 +4,7 @@ import type { Database } from "../database.js";
 import { appendPoints } from "./metric-append.js";
 import { chunked, execute, type MetricDb, placeholders, query } from "./metric-db.js";
 import { readSeriesPoints } from "./points-reader.js";
-import { type SeriesRowValues, toSeriesRecord } from "./series-rows.js";
+import { SERIES_COLUMNS, type SeriesRow, toSeriesRecord } from "./series-rows.js";
 import { deleteSeries, truncateSeries } from "./truncate.js";
 import { readSeriesWindow } from "./window-reader.js";
 
@@ -41,12 +41,10 @@ export function createMetricRepo(
     const [row] = await query<{ id: number | string }>(tx, text, [runId, key]);
     return row ? Number(row.id) : null;
   };
-  const SERIES_COLUMNS =
-    "run_id, key, count, nan_count, finite_count, finite_sum, min_value, max_value, last_step, last_time, last_value, last_kind";
-  type SeriesRow = SeriesRowValues & { run_id: string; key: string };
 
   return {
-    append: (runId, points) => (points.length === 0 ? Promise.resolve(0) : writing(runId, (tx) => appendPoints(tx, runId, points))),
+    append: (runId, points) =>
+      points.length === 0 ? Promise.resolve(0) : writing(runId, (tx) => appendPoints(tx, runId, points)),
 
     async claimBatch(runId, batchId, now) {
       const text =
@@ -85,7 +83,11 @@ export function createMetricRepo(
 
     truncateAfter: (runId, key, step) =>
       writing(runId, async (tx) => {
-        let q = tx.kysely.selectFrom("metric_series").select("id").where("run_id", "=", runId).where("last_step", ">", step);
+        let q = tx.kysely
+          .selectFrom("metric_series")
+          .select("id")
+          .where("run_id", "=", runId)
+          .where("last_step", ">", step);
         if (key !== null) q = q.where("key", "=", key);
         for (const row of await q.execute()) await truncateSeries(tx, Number(row.id), step);
       }),

@@ -1,7 +1,8 @@
-import { decodeParts } from "./chunk-codec.js";
-import type { PointColumns } from "./point-columns.js";
+import { decodeParts, decodePartsInto, encodeColumns, partLength } from "./chunk-codec.js";
+import { toFloat64 } from "./float64-bytes.js";
 import { chunked, execute, type MetricDb, placeholders, query } from "./metric-db.js";
-import { decodeSummary, encodeSummary, type Summary } from "./summary.js";
+import { allocColumns, type PointColumns, sliceColumns } from "./point-columns.js";
+import { decodeSummary, encodeSegments, encodeSummary, type Summary } from "./summary.js";
 
 /** SQL access to `metric_nodes` and `metric_chunk_parts`; no tree logic lives here. */
 export interface NodeRow {
@@ -15,11 +16,12 @@ export interface NodeRow {
   summary: Summary;
 }
 
+/** A part to write: its points are stored packed, with their segment summaries. */
 export interface PartRow {
   seriesId: number;
   nodeNo: number;
   part: number;
-  data: Uint8Array;
+  points: PointColumns;
 }
 
 /** Rows per statement: stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
@@ -88,10 +90,31 @@ export function loadChunksStartingIn(db: MetricDb, seriesId: number, fromStep: n
   ]);
 }
 
-/** Nodes of one level whose steps lie within [fromStep, toStep]. */
-export function loadLevelRange(db: MetricDb, seriesId: number, level: number, fromStep: number, toStep: number) {
-  const where = "series_id = ? and level = ? and first_step >= ? and first_step <= ? and last_step <= ?";
-  return selectNodes(db, where, [seriesId, level, fromStep, toStep, toStep]);
+/** What a read needs of a node. */
+export type NodeSummary = Pick<NodeRow, "nodeNo" | "level" | "summary">;
+
+/**
+ * Nodes of one level whose steps lie within [fromStep, toStep], read from the covering
+ * index alone (the columns selected are all in it).
+ */
+export async function loadLevelSummaries(
+  db: MetricDb,
+  seriesId: number,
+  level: number,
+  fromStep: number,
+  toStep: number,
+): Promise<NodeSummary[]> {
+  const text =
+    "select node_no, summary from metric_nodes" +
+    " where series_id = ? and level = ? and first_step >= ? and first_step <= ? and last_step <= ?";
+  const rows = await query<{ node_no: number | string; summary: Uint8Array }>(db, text, [
+    seriesId,
+    level,
+    fromStep,
+    toStep,
+    toStep,
+  ]);
+  return rows.map((r) => ({ nodeNo: Number(r.node_no), level, summary: decodeSummary(r.summary) }));
 }
 
 const UPSERT_TAIL =
@@ -150,9 +173,61 @@ export async function loadChunkData(
       else byNode.set(no, [r.data]);
     }
   }
+  // One allocation for every chunk: each gets a view of its range.
+  let total = 0;
+  for (const parts of byNode.values()) for (const part of parts) total += partLength(part);
+  const all = allocColumns(total);
   const out = new Map<number, PointColumns>();
-  for (const [no, parts] of byNode) out.set(no, decodeParts(parts));
+  let at = 0;
+  for (const [no, parts] of byNode) {
+    const end = decodePartsInto(parts, all, at);
+    out.set(no, sliceColumns(all, at, end));
+    at = end;
+  }
   return out;
+}
+
+export interface ChunkRef {
+  seriesId: number;
+  nodeNo: number;
+}
+
+export const chunkKey = (seriesId: number, nodeNo: number) => `${seriesId}:${nodeNo}`;
+
+function refsWhere(refs: ChunkRef[]): { where: string; params: number[] } {
+  const params: number[] = [];
+  for (const r of refs) params.push(r.seriesId, r.nodeNo);
+  return { where: refs.map(() => "(series_id = ? and node_no = ?)").join(" or "), params };
+}
+
+/** Decoded points of chunks of several series, by `chunkKey`. */
+export async function loadChunkDataOf(db: MetricDb, refs: ChunkRef[]): Promise<Map<string, PointColumns>> {
+  const byChunk = new Map<string, Uint8Array[]>();
+  for (const part of chunked(refs, 200)) {
+    const { where, params } = refsWhere(part);
+    const text = `select series_id, node_no, data from metric_chunk_parts where ${where} order by series_id, node_no, part`;
+    const rows = await query<{ series_id: number | string; node_no: number | string; data: Uint8Array }>(
+      db,
+      text,
+      params,
+    );
+    for (const r of rows) {
+      const key = chunkKey(Number(r.series_id), Number(r.node_no));
+      const list = byChunk.get(key);
+      if (list) list.push(r.data);
+      else byChunk.set(key, [r.data]);
+    }
+  }
+  const out = new Map<string, PointColumns>();
+  for (const [key, parts] of byChunk) out.set(key, decodeParts(parts));
+  return out;
+}
+
+export async function deletePartsOfMany(db: MetricDb, refs: ChunkRef[]): Promise<void> {
+  for (const part of chunked(refs, 200)) {
+    const { where, params } = refsWhere(part);
+    await execute(db, `delete from metric_chunk_parts where ${where}`, params);
+  }
 }
 
 export async function insertParts(db: MetricDb, parts: PartRow[]): Promise<void> {
@@ -161,19 +236,48 @@ export async function insertParts(db: MetricDb, parts: PartRow[]): Promise<void>
   let bytes = 0;
   const flush = async () => {
     if (rows === 0) return;
-    const text = `insert into metric_chunk_parts (series_id, node_no, part, data) values ${placeholders(rows, 4)}`;
+    const text = `insert into metric_chunk_parts (series_id, node_no, part, segments, data) values ${placeholders(rows, 5)}`;
     await execute(db, text, batch);
     batch = [];
     rows = 0;
     bytes = 0;
   };
   for (const p of parts) {
-    batch.push(p.seriesId, p.nodeNo, p.part, p.data);
+    const data = encodeColumns(p.points);
+    batch.push(p.seriesId, p.nodeNo, p.part, encodeSegments(p.points), data);
     rows++;
-    bytes += p.data.byteLength;
+    bytes += data.byteLength;
     if (rows >= ROWS_PER_STATEMENT || bytes >= PART_BYTES_PER_STATEMENT) await flush();
   }
   await flush();
+}
+
+/**
+ * The segment summaries of the chunks with steps within [fromStep, toStep], packed (one
+ * array per part, in part order), by node number: one short statement however many chunks.
+ */
+export async function loadSegmentsInRange(
+  db: MetricDb,
+  seriesId: number,
+  fromStep: number,
+  toStep: number,
+): Promise<Map<number, Float64Array[]>> {
+  // CROSS JOIN keeps SQLite on the range of nodes (PostgreSQL plans it as an inner join).
+  const text =
+    "select p.node_no, p.part, p.segments from metric_nodes n cross join metric_chunk_parts p" +
+    " where p.series_id = n.series_id and p.node_no = n.node_no and n.series_id = ? and n.level = 0" +
+    " and n.first_step >= ? and n.first_step <= ? and n.last_step <= ?";
+  type Row = { node_no: number | string; part: number | string; segments: Uint8Array };
+  const rows = await query<Row>(db, text, [seriesId, fromStep, toStep, toStep]);
+  rows.sort((a, b) => Number(a.node_no) - Number(b.node_no) || Number(a.part) - Number(b.part));
+  const out = new Map<number, Float64Array[]>();
+  for (const r of rows) {
+    const no = Number(r.node_no);
+    const list = out.get(no);
+    if (list) list.push(toFloat64(r.segments));
+    else out.set(no, [toFloat64(r.segments)]);
+  }
+  return out;
 }
 
 export async function deletePartsOf(db: MetricDb, seriesId: number, nodeNos: number[]): Promise<void> {

@@ -1,5 +1,5 @@
-import { type MetricDb } from "./metric-db.js";
 import type { PointsPageRecord, PointsRequest, StoredPoint } from "../../ports/store.js";
+import type { MetricDb } from "./metric-db.js";
 import { loadChunkData, type NodeRow, toNodeRow } from "./node-store.js";
 import { byFirstPoint, CHUNK_CAPACITY } from "./tree-shape.js";
 
@@ -109,7 +109,12 @@ export async function readSeriesPoints(
           groupTime = time;
           seq = 0;
         }
-        if (after && (step < after.step || (step === after.step && (time < after.time || (time === after.time && seq <= after.seq))))) continue;
+        if (
+          after &&
+          (step < after.step ||
+            (step === after.step && (time < after.time || (time === after.time && seq <= after.seq))))
+        )
+          continue;
         if (points.length === limit) {
           const last = points[points.length - 1] as StoredPoint;
           return { points, next: { step: last.step, time: last.time, seq: lastSeq } };

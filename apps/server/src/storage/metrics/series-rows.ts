@@ -107,7 +107,9 @@ export function totalsToRow(t: SeriesTotals): SeriesRowWrite {
 
 /** Totals after storing the points summarised by `s`. */
 export function addToTotals(t: SeriesTotals, s: Summary): SeriesTotals {
-  const later = t.last === null || comparePoints(s.last.step, s.last.time, s.last.value, t.last.step, t.last.time, t.last.value) > 0;
+  const later =
+    t.last === null ||
+    comparePoints(s.last.step, s.last.time, s.last.value, t.last.step, t.last.time, t.last.value) > 0;
   return {
     count: t.count + s.count,
     nanCount: t.nanCount + s.nanCount,
@@ -139,18 +141,11 @@ export function toSeriesRecord(key: string, r: SeriesRowValues): SeriesSummaryRe
   };
 }
 
-export const seriesValueColumns = [
-  "count",
-  "nan_count",
-  "finite_count",
-  "finite_sum",
-  "min_value",
-  "max_value",
-  "last_step",
-  "last_time",
-  "last_value",
-  "last_kind",
-] as const;
+/** The columns of a `metric_series` row that `SeriesRow` describes. */
+export const SERIES_COLUMNS =
+  "run_id, key, count, nan_count, finite_count, finite_sum, min_value, max_value, last_step, last_time, last_value, last_kind";
+
+export type SeriesRow = SeriesRowValues & { run_id: string; key: string };
 
 const UPSERT_SQL =
   "insert into metric_series (run_id, key, count, nan_count, finite_count, finite_sum, min_value, max_value," +

@@ -1,5 +1,5 @@
-import type { PointColumns } from "./point-columns.js";
 import { float64Bytes, toFloat64 } from "./float64-bytes.js";
+import type { PointColumns } from "./point-columns.js";
 import { comparePoints, type PointKey } from "./point-order.js";
 
 /**
@@ -32,7 +32,7 @@ export function summarizeColumns(cols: PointColumns, from = 0, to = cols.length)
   let seen = false;
   for (let i = from; i < to; i++) {
     const v = values[i] as number;
-    if (v !== v) {
+    if (Number.isNaN(v)) {
       nanCount++;
       continue;
     }
@@ -58,7 +58,7 @@ export function summarizeColumns(cols: PointColumns, from = 0, to = cols.length)
 }
 
 export function pointSummary(step: number, value: number, time: number): Summary {
-  const nan = value !== value;
+  const nan = Number.isNaN(value);
   const finite = Number.isFinite(value);
   const point = { step, value, time };
   return {
@@ -74,14 +74,14 @@ export function pointSummary(step: number, value: number, time: number): Summary
 }
 
 function minOf(a: number, b: number): number {
-  if (a !== a) return b;
-  if (b !== b) return a;
+  if (Number.isNaN(a)) return b;
+  if (Number.isNaN(b)) return a;
   return b < a ? b : a;
 }
 
 function maxOf(a: number, b: number): number {
-  if (a !== a) return b;
-  if (b !== b) return a;
+  if (Number.isNaN(a)) return b;
+  if (Number.isNaN(b)) return a;
   return b > a ? b : a;
 }
 
@@ -130,17 +130,40 @@ export function encodeSummary(s: Summary): Buffer {
   return float64Bytes(f);
 }
 
-export function decodeSummary(bytes: Uint8Array): Summary {
-  const f = toFloat64(bytes);
-  const at = (i: number) => f[i] as number;
+/** The summary packed at `f[base, base + 12)`. */
+function summaryAt(f: Float64Array, base: number): Summary {
   return {
-    count: at(0),
-    nanCount: at(1),
-    finiteCount: at(2),
-    finiteSum: at(3),
-    min: at(4),
-    max: at(5),
-    first: { step: at(6), value: at(7), time: at(8) },
-    last: { step: at(9), value: at(10), time: at(11) },
+    count: f[base] as number,
+    nanCount: f[base + 1] as number,
+    finiteCount: f[base + 2] as number,
+    finiteSum: f[base + 3] as number,
+    min: f[base + 4] as number,
+    max: f[base + 5] as number,
+    first: { step: f[base + 6] as number, value: f[base + 7] as number, time: f[base + 8] as number },
+    last: { step: f[base + 9] as number, value: f[base + 10] as number, time: f[base + 11] as number },
   };
+}
+
+export function decodeSummary(bytes: Uint8Array): Summary {
+  return summaryAt(toFloat64(bytes), 0);
+}
+
+/** Points per segment summary kept with each chunk part (finer units than a chunk for reads). */
+export const SEGMENT_POINTS = 128;
+
+/** Summaries of consecutive runs of SEGMENT_POINTS points of sorted, non-empty columns. */
+export function encodeSegments(cols: PointColumns): Buffer {
+  const count = Math.ceil(cols.length / SEGMENT_POINTS);
+  const out = Buffer.alloc(count * SUMMARY_BYTES);
+  for (let i = 0; i < count; i++) {
+    const from = i * SEGMENT_POINTS;
+    const s = summarizeColumns(cols, from, Math.min(cols.length, from + SEGMENT_POINTS));
+    encodeSummary(s).copy(out, i * SUMMARY_BYTES);
+  }
+  return out;
+}
+
+export function decodeSegments(bytes: Uint8Array, into: Summary[]): void {
+  const f = toFloat64(bytes);
+  for (let base = 0; base + 12 <= f.length; base += 12) into.push(summaryAt(f, base));
 }

@@ -1,7 +1,7 @@
-import { type MetricDb } from "./metric-db.js";
+import type { MetricDb } from "./metric-db.js";
 import { loadChunkData, type NodeRow, toNodeRow } from "./node-store.js";
 import { compareKeys } from "./point-order.js";
-import { mergeAll, type Summary, summarizeColumns } from "./summary.js";
+import { decodeSegments, mergeAll, type Summary, summarizeColumns } from "./summary.js";
 import { byFirstPoint, CHUNK_CAPACITY, MAX_CHILDREN } from "./tree-shape.js";
 
 /**
@@ -50,7 +50,24 @@ export async function checkSeriesTree(db: MetricDb, seriesId: number): Promise<s
     seriesId,
     chunks.map((c) => c.nodeNo),
   );
+  const partRows = await db.kysely
+    .selectFrom("metric_chunk_parts")
+    .select(["node_no", "segments"])
+    .where("series_id", "=", seriesId)
+    .execute();
+  const partCount = new Map<number, number>();
+  const segmentCount = new Map<number, number>();
+  for (const r of partRows) {
+    const no = Number(r.node_no);
+    partCount.set(no, (partCount.get(no) ?? 0) + 1);
+    const segments: Summary[] = [];
+    decodeSegments(r.segments, segments);
+    segmentCount.set(no, (segmentCount.get(no) ?? 0) + segments.reduce((n, s) => n + s.count, 0));
+  }
   for (const [i, c] of chunks.entries()) {
+    if (partCount.get(c.nodeNo) !== c.parts)
+      problems.push(`chunk ${c.nodeNo}: ${partCount.get(c.nodeNo)} parts, says ${c.parts}`);
+    if (segmentCount.get(c.nodeNo) !== c.summary.count) problems.push(`chunk ${c.nodeNo}: segments miscount points`);
     const cols = data.get(c.nodeNo);
     if (!cols || cols.length === 0) {
       problems.push(`chunk ${c.nodeNo} has no points`);

@@ -1,12 +1,5 @@
-import { type MetricDb } from "./metric-db.js";
-import {
-  deleteNodes,
-  loadChildren,
-  loadNodes,
-  loadRoots,
-  type NodeRow,
-  upsertNodes,
-} from "./node-store.js";
+import type { MetricDb } from "./metric-db.js";
+import { deleteNodes, loadChildren, loadNodes, loadRoots, type NodeRow, upsertNodes } from "./node-store.js";
 import { mergeAll } from "./summary.js";
 import { byFirstPoint, FANOUT, MAX_CHILDREN, type NodeNumbers, pieceSizes, takeNodeNo } from "./tree-shape.js";
 

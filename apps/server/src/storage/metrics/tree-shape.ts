@@ -1,4 +1,4 @@
-import { type NodeRow } from "./node-store.js";
+import type { NodeRow } from "./node-store.js";
 import { compareKeys } from "./point-order.js";
 
 /**
@@ -12,14 +12,14 @@ export const CHUNK_CAPACITY = 1024;
 export const FANOUT = 2;
 export const MAX_CHILDREN = 2 * FANOUT;
 /** The tail chunk is rewritten whole once it has this many parts. */
-export const MAX_TAIL_PARTS = 16;
+export const MAX_TAIL_PARTS = 32;
 
 /** Points in a full node of `level` when the series grew in order. */
 export function nominalSize(level: number): number {
   return CHUNK_CAPACITY * FANOUT ** level;
 }
 
-export function byFirstPoint(a: NodeRow, b: NodeRow): number {
+export function byFirstPoint(a: Pick<NodeRow, "summary">, b: Pick<NodeRow, "summary">): number {
   return compareKeys(a.summary.first, b.summary.first);
 }
 

@@ -1,6 +1,4 @@
-import { chunked, type MetricDb } from "./metric-db.js";
-import { encodeColumns } from "./chunk-codec.js";
-import { sliceColumns } from "./point-columns.js";
+import { chunked, type MetricDb, query } from "./metric-db.js";
 import {
   deleteNodes,
   deletePartsOf,
@@ -12,6 +10,7 @@ import {
   toNodeRow,
   upsertNodes,
 } from "./node-store.js";
+import { sliceColumns } from "./point-columns.js";
 import { addToTotals, emptyTotals, totalsToRow } from "./series-rows.js";
 import { summarizeColumns } from "./summary.js";
 import { regroup } from "./tree-maintenance.js";
@@ -25,14 +24,10 @@ import { byFirstPoint, type NodeNumbers } from "./tree-shape.js";
  */
 const nodeColumns = ["series_id", "node_no", "level", "parent_no", "children", "parts", "is_tail", "summary"] as const;
 
-async function nodeNosWhere(db: MetricDb, seriesId: number, level0: boolean, column: "first_step" | "last_step", op: ">" | ">=", step: number) {
-  const rows = await db.kysely
-    .selectFrom("metric_nodes")
-    .select("node_no")
-    .where("series_id", "=", seriesId)
-    .where("level", level0 ? "=" : ">", 0)
-    .where(column, op, step)
-    .execute();
+/** Node numbers of one series' nodes matching `where` (a fixed condition on one step). */
+async function nodeNos(db: MetricDb, seriesId: number, where: string, step: number): Promise<number[]> {
+  const text = `select node_no from metric_nodes where series_id = ? and ${where}`;
+  const rows = await query<{ node_no: number | string }>(db, text, [seriesId, step]);
   return rows.map((r) => Number(r.node_no));
 }
 
@@ -45,7 +40,7 @@ export async function deleteSeries(db: MetricDb, seriesIds: number[]): Promise<v
 }
 
 export async function truncateSeries(db: MetricDb, seriesId: number, step: number): Promise<void> {
-  const gone = await nodeNosWhere(db, seriesId, true, "first_step", ">", step);
+  const gone = await nodeNos(db, seriesId, "level = 0 and first_step > ?", step);
   await deletePartsOf(db, seriesId, gone);
   await deleteNodes(db, seriesId, gone);
 
@@ -67,7 +62,7 @@ export async function truncateSeries(db: MetricDb, seriesId: number, step: numbe
     chunk.parts = 1;
     await deletePartsOf(db, seriesId, [chunk.nodeNo]);
     await upsertNodes(db, [chunk]);
-    await insertParts(db, [{ seriesId, nodeNo: chunk.nodeNo, part: 0, data: encodeColumns(kept) }]);
+    await insertParts(db, [{ seriesId, nodeNo: chunk.nodeNo, part: 0, points: kept }]);
   }
 
   const lastStart = await db.kysely
@@ -92,7 +87,7 @@ export async function truncateSeries(db: MetricDb, seriesId: number, step: numbe
     .execute();
   const tail = candidates.map(toNodeRow).sort(byFirstPoint).pop() as NodeRow;
 
-  const spine = await nodeNosWhere(db, seriesId, false, "last_step", ">=", tailStep);
+  const spine = await nodeNos(db, seriesId, "level > 0 and last_step >= ?", tailStep);
   await deleteNodes(db, seriesId, spine);
   for (const part of chunked(spine, 500)) {
     await db.kysely
@@ -102,7 +97,12 @@ export async function truncateSeries(db: MetricDb, seriesId: number, step: numbe
       .where("parent_no", "in", part)
       .execute();
   }
-  await db.kysely.updateTable("metric_nodes").set({ is_tail: 0 }).where("series_id", "=", seriesId).where("is_tail", "=", 1).execute();
+  await db.kysely
+    .updateTable("metric_nodes")
+    .set({ is_tail: 0 })
+    .where("series_id", "=", seriesId)
+    .where("is_tail", "=", 1)
+    .execute();
   await db.kysely
     .updateTable("metric_nodes")
     .set({ is_tail: 1 })

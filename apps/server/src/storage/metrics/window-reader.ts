@@ -1,8 +1,16 @@
-import { type MetricDb } from "./metric-db.js";
 import type { WindowRequest, WindowResult } from "../../ports/store.js";
 import { bucketize, type WindowPiece } from "./bucketing.js";
+import type { MetricDb } from "./metric-db.js";
+import {
+  loadChildren,
+  loadChunkData,
+  loadLevelSummaries,
+  loadRoots,
+  loadSegmentsInRange,
+  type NodeRow,
+  type NodeSummary,
+} from "./node-store.js";
 import type { PointColumns } from "./point-columns.js";
-import { loadChildren, loadChunkData, loadLevelRange, loadRoots, type NodeRow } from "./node-store.js";
 import { compareKeys } from "./point-order.js";
 import { byFirstPoint, CHUNK_CAPACITY, nominalSize } from "./tree-shape.js";
 
@@ -13,14 +21,15 @@ import { byFirstPoint, CHUNK_CAPACITY, nominalSize } from "./tree-shape.js";
  * 2. With the exact point count P, pick the coarsest level whose full nodes hold at most
  *    P / buckets points and replace coarser nodes by their descendants at that level (one
  *    range query). Levels are a factor of 2 apart, so this reads at most ~2 × buckets nodes
- *    however long the series is. Small windows are decoded to points instead.
+ *    however long the series is. Below a chunk's size, the summaries of 128-point segments
+ *    kept with each chunk part serve instead, and small windows are decoded to points.
  * 3. Group the pieces into buckets (bucketing.ts).
  */
 
 /** Windows with at most this many points (and buckets finer than a chunk) are decoded. */
 const DECODE_LIMIT = 131_072;
 
-type Item = { node: NodeRow; inside: true } | { node: NodeRow; inside: false; points: PointColumns };
+type Item = { node: NodeSummary; inside: true } | { node: NodeSummary; inside: false; points: PointColumns };
 
 function cutColumns(cols: PointColumns, start: number, end: number): PointColumns {
   let from = 0;
@@ -85,7 +94,7 @@ async function refine(db: MetricDb, seriesId: number, items: Item[], level: numb
     while (j + 1 < items.length && (items[j + 1] as Item).node.level > level) j++;
     const firstKey = item.node.summary.first;
     const lastKey = (items[j] as Item).node.summary.last;
-    const found = await loadLevelRange(db, seriesId, level, firstKey.step, lastKey.step);
+    const found = await loadLevelSummaries(db, seriesId, level, firstKey.step, lastKey.step);
     const within = found.filter(
       (n) => compareKeys(n.summary.first, firstKey) >= 0 && compareKeys(n.summary.last, lastKey) <= 0,
     );
@@ -95,36 +104,66 @@ async function refine(db: MetricDb, seriesId: number, items: Item[], level: numb
   return out;
 }
 
+type Mode = "points" | "segments" | "nodes";
+
+/** How to serve buckets of `perBucket` points out of `total`. */
+function chooseMode(total: number, buckets: number): { mode: Mode; level: number } {
+  const perBucket = total / buckets;
+  if (total <= buckets || (perBucket < CHUNK_CAPACITY && total <= DECODE_LIMIT)) return { mode: "points", level: 0 };
+  // Chunks serve buckets of half a chunk or more (so at least buckets / 2 of them, cheaply);
+  // finer buckets over long windows take the 128-point segment summaries of chunk parts.
+  if (perBucket < CHUNK_CAPACITY / 2) return { mode: "segments", level: 0 };
+  let level = 0;
+  while (nominalSize(level + 1) <= perBucket) level++;
+  return { mode: "nodes", level };
+}
+
+/** Step 3's input: the pieces of the window, whole nodes expanded as `mode` asks. */
+async function toPieces(db: MetricDb, seriesId: number, items: Item[], mode: Mode): Promise<WindowPiece[]> {
+  const pieces: WindowPiece[] = [];
+  const inside = items.filter((it) => it.inside);
+  const data =
+    mode === "points"
+      ? await loadChunkData(
+          db,
+          seriesId,
+          inside.map((it) => it.node.nodeNo),
+        )
+      : null;
+  const segments =
+    mode === "segments" && inside.length > 0
+      ? await loadSegmentsInRange(
+          db,
+          seriesId,
+          (inside[0] as Item).node.summary.first.step,
+          (inside[inside.length - 1] as Item).node.summary.last.step,
+        )
+      : null;
+  for (const it of items) {
+    if (!it.inside) {
+      pieces.push({ kind: "points", cols: it.points, from: 0, to: it.points.length });
+      continue;
+    }
+    const cols = data?.get(it.node.nodeNo);
+    const packed = segments?.get(it.node.nodeNo);
+    if (cols) pieces.push({ kind: "points", cols, from: 0, to: cols.length });
+    else if (packed) for (const p of packed) pieces.push({ kind: "packed", packed: p });
+    else pieces.push({ kind: "summary", summary: it.node.summary });
+  }
+  return pieces;
+}
+
 export async function readSeriesWindow(db: MetricDb, seriesId: number, request: WindowRequest): Promise<WindowResult> {
   const buckets = Math.max(1, Math.floor(request.buckets));
   const start = request.startStep ?? Number.NEGATIVE_INFINITY;
   const end = request.endStep ?? Number.POSITIVE_INFINITY;
   if (start > end) return { sampled: false, totalPoints: 0, buckets: [] };
-  let items = await coverWindow(db, seriesId, start, end);
+  const covered = await coverWindow(db, seriesId, start, end);
   let total = 0;
-  for (const it of items) total += it.inside ? it.node.summary.count : it.points.length;
+  for (const it of covered) total += it.inside ? it.node.summary.count : it.points.length;
   if (total === 0) return { sampled: false, totalPoints: 0, buckets: [] };
-
-  const perBucket = total / buckets;
-  const decode = total <= buckets || (perBucket < CHUNK_CAPACITY && total <= DECODE_LIMIT);
-  let level = 0;
-  while (!decode && nominalSize(level + 1) <= perBucket) level++;
-  items = await refine(db, seriesId, items, level);
-
-  const pieces: WindowPiece[] = [];
-  if (decode) {
-    const wanted = items.filter((it) => it.inside).map((it) => it.node.nodeNo);
-    const data = await loadChunkData(db, seriesId, wanted);
-    for (const it of items) {
-      const cols = it.inside ? data.get(it.node.nodeNo) : it.points;
-      if (cols) pieces.push({ kind: "points", cols, from: 0, to: cols.length });
-    }
-  } else {
-    for (const it of items) {
-      if (it.inside) pieces.push({ kind: "summary", summary: it.node.summary });
-      else pieces.push({ kind: "points", cols: it.points, from: 0, to: it.points.length });
-    }
-  }
-  const out = bucketize(pieces, total, buckets);
+  const { mode, level } = chooseMode(total, buckets);
+  const items = await refine(db, seriesId, covered, level);
+  const out = bucketize(await toPieces(db, seriesId, items, mode), total, buckets);
   return { sampled: out.length < total, totalPoints: total, buckets: out };
 }
