@@ -1,6 +1,10 @@
+import { fileURLToPath } from "node:url";
 import { isLooplabError } from "@looplab/core";
 import { resolveServerConfig, type ServerConfigInput } from "./server-config.js";
 import { type RunningServer, startServer } from "./start-server.js";
+
+/** The dashboard built by `npm start` (apps/web/dist), beside this workspace. */
+const defaultWebRoot = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
 /**
  * Reads flags and the environment, starts the server and stops it cleanly on SIGINT/SIGTERM.
@@ -8,6 +12,7 @@ import { type RunningServer, startServer } from "./start-server.js";
  */
 export async function runServerMain(flags: Partial<ServerConfigInput>): Promise<RunningServer> {
   const config = resolveServerConfig(flags);
+  config.webRoot ??= defaultWebRoot;
   const server = await startServer(config);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

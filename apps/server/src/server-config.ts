@@ -26,6 +26,8 @@ export const serverConfigSchema = z.object({
     .union([z.boolean(), z.enum(["true", "false", "1", "0"])])
     .default(false)
     .transform((v) => v === true || v === "true" || v === "1"),
+  /** Folder of the built dashboard; runServerMain defaults it to apps/web/dist. */
+  webRoot: z.string().min(1).optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type ServerConfig = z.output<typeof serverConfigSchema>;
@@ -41,6 +43,7 @@ const envNames: Record<keyof ServerConfigInput, string> = {
   bodyLimit: "LOOPLAB_BODY_LIMIT",
   allowUnauthenticatedRemote: "LOOPLAB_ALLOW_UNAUTHENTICATED_REMOTE",
   logLevel: "LOOPLAB_LOG_LEVEL",
+  webRoot: "LOOPLAB_WEB_ROOT",
 };
 
 function fromEnv(env: Record<string, string | undefined>): Partial<ServerConfigInput> {

@@ -37,7 +37,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   }
   const store = await openStore(config.db);
   const services = createServices(store, options.clock ?? systemClock);
-  const app = await buildApp(services, { logger, bodyLimit: config.bodyLimit });
+  const app = await buildApp(services, { logger, bodyLimit: config.bodyLimit, webRoot: config.webRoot });
   const stopTasks = startBackgroundTasks(services, {
     heartbeatTimeoutMs: config.heartbeatTimeout,
     deletedRetentionMs: config.deletedRetention,

@@ -10,7 +10,7 @@ import {
 import type { Services } from "../services/index.js";
 import { SERVER_VERSION } from "../version.js";
 import { type AccessPolicy, installAccessGate, openAccess } from "./access-gate.js";
-import { errorHandler, notFoundHandler } from "./error-handler.js";
+import { errorHandler } from "./error-handler.js";
 import { installJsonBodyParser } from "./json-body-parser.js";
 import { registerRoute } from "./register-route.js";
 import { installRequestLog } from "./request-log.js";
@@ -18,12 +18,15 @@ import { registerImportRoutes } from "./routes/import-routes.js";
 import { registerMetricRoutes } from "./routes/metric-routes.js";
 import { registerProjectRoutes } from "./routes/project-routes.js";
 import { registerRunRoutes } from "./routes/run-routes.js";
+import { installWebUi } from "./web-ui.js";
 
 export interface AppOptions {
   logger?: FastifyBaseLogger | boolean;
   /** Largest request body accepted, in bytes; larger ones get 413. */
   bodyLimit?: number;
   access?: AccessPolicy;
+  /** Folder of the built dashboard (apps/web/dist); omitted or unbuilt, `/` explains how to build it. */
+  webRoot?: string | undefined;
 }
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
@@ -39,7 +42,6 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
   installAccessGate(app, options.access ?? openAccess);
   installRequestLog(app);
   installJsonBodyParser(app);
@@ -64,6 +66,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerMetricRoutes(app, services);
   registerImportRoutes(app, services);
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  await installWebUi(app, options.webRoot);
   await app.ready();
   return app;
 }

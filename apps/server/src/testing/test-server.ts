@@ -15,6 +15,8 @@ export interface TestServerOptions {
   heartbeatTimeout?: string;
   bodyLimit?: number;
   clock?: Clock;
+  /** Serve the built dashboard from this folder (browser tests). */
+  webRoot?: string;
 }
 
 /** A real server in this process on a free loopback port. */
@@ -27,6 +29,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       db,
       heartbeatTimeout: options.heartbeatTimeout ?? "5m",
       ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+      ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     },
     {},
     undefined,

@@ -1,0 +1,3 @@
+export function ProjectPage({ project }: { project: string }) {
+  return <h1>{project}</h1>;
+}

@@ -1,0 +1,3 @@
+export function RunPage({ runId }: { runId: string }) {
+  return <h1>{runId}</h1>;
+}
