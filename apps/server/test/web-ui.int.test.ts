@@ -33,7 +33,7 @@ describe("dashboard files", () => {
   it("keeps JSON 404s for unknown API paths", async () => {
     const res = await fetch(`${built.url}/api/v1/nope`);
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe("NOT_FOUND");
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
   });
 
   it("explains how to build the dashboard when it is missing", async () => {
