@@ -46,6 +46,7 @@ export function ProjectsPage() {
           ))}
         </tbody>
       </table>
+      {projects.data.nextPageToken !== null && <p className="muted">Showing the first {list.length} projects.</p>}
     </section>
   );
 }
