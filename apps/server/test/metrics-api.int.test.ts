@@ -32,6 +32,28 @@ describe.each(storeFactories)("metrics API on $name", (factory) => {
     expect(series).toMatchObject({ count: 4, nanCount: 1, min: "-Infinity", max: "Infinity", last: 1.5, mean: 1.5 });
   });
 
+  it("stores a columnar batch (series of parallel arrays) beside point objects, whole", async () => {
+    const res = await api.post(`/api/v1/runs/${runId}/metrics`, {
+      batchId: "columnar-1",
+      points: [{ key: "col/a", step: 0, value: 0.5, time: 5 }],
+      series: [
+        { key: "col/a", steps: [1, 2], values: [0.25, "NaN"], times: [6, 7] },
+        { key: "col/b", steps: [0, 1, 2], values: ["-Infinity", 2, 3] },
+      ],
+    });
+    expect(res.body).toEqual({ stored: 6, duplicateBatch: false });
+    const a = await api.get(`/api/v1/runs/${runId}/metrics/points?key=col/a`);
+    expect(a.body.points).toEqual([
+      { step: 0, value: 0.5, time: 5 },
+      { step: 1, value: 0.25, time: 6 },
+      { step: 2, value: "NaN", time: 7 },
+    ]);
+    const b = await api.get(`/api/v1/runs/${runId}/metrics/points?key=col/b`);
+    expect(b.body.points.map((p: { value: unknown }) => p.value)).toEqual(["-Infinity", 2, 3]);
+    // Without times, every point takes the server's clock.
+    expect(new Set(b.body.points.map((p: { time: number }) => p.time)).size).toBe(1);
+  });
+
   it("makes a repeated batch id a no-op", async () => {
     const batch = { batchId: "batch-42", points: [{ key: "idem", step: 0, value: 1 }] };
     expect((await api.post(`/api/v1/runs/${runId}/metrics`, batch)).body).toEqual({ stored: 1, duplicateBatch: false });
@@ -166,6 +188,29 @@ describe.each(storeFactories)("metrics API on $name", (factory) => {
       const res = await api.post(`/api/v1/runs/${runId}/metrics`, { points });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain("points");
+    });
+
+    it("400 for columnar series with arrays of different lengths or too many points, storing nothing", async () => {
+      const cases: [unknown, RegExp][] = [
+        [{ key: "c/bad", steps: [1, 2], values: [1] }, /series\[1\]\.values.*same length/],
+        [{ key: "c/bad", steps: [1], values: [1], times: [1, 2] }, /series\[1\]\.times.*same length/],
+        [{ key: "c/bad", steps: [1], values: ["nan"] }, /series\[1\]\.values\[0\]/],
+        [{ key: "c/bad\n", steps: [1], values: [1] }, /series\[1\]\.key.*control/],
+        [
+          { key: "c/bad", steps: Array.from({ length: 10_000 }, (_, i) => i), values: Array(10_000).fill(0) },
+          /at most 10000 points/,
+        ],
+      ];
+      for (const [bad, message] of cases) {
+        const res = await api.post(`/api/v1/runs/${runId}/metrics`, {
+          series: [{ key: "c/half", steps: [0], values: [1] }, bad],
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe("INVALID_ARGUMENT");
+        expect(res.body.error.message).toMatch(message);
+      }
+      const series = (await api.get(`/api/v1/runs/${runId}/metrics`)).body.series.map((s: { key: string }) => s.key);
+      expect(series).not.toContain("c/half");
     });
 
     it("400 with a column for a filter that does not parse", async () => {

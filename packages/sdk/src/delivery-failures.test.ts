@@ -14,6 +14,16 @@ interface Sent {
   body: { batchId?: string; points?: { key: string; step: number; value: unknown }[]; status?: string };
 }
 
+type Column = { key: string; steps: number[]; values: unknown[] };
+
+/** The SDK sends columnar batches; these tests read them as one row per point, in batch order. */
+function asPointRows(body: Sent["body"] & { series?: Column[] }): Sent["body"] {
+  if (body.series === undefined) return body;
+  const { series, ...rest } = body;
+  const points = series.flatMap((c) => c.steps.map((step, i) => ({ key: c.key, step, value: c.values[i] })));
+  return { ...rest, points };
+}
+
 function harness(respond: (req: Sent, attempt: number) => Response | Error, settings: Partial<RunSettings> = {}) {
   const sent: Sent[] = [];
   const events: SdkEvent[] = [];
@@ -22,7 +32,7 @@ function harness(respond: (req: Sent, attempt: number) => Response | Error, sett
     const req: Sent = {
       method: String(init.method),
       path: new URL(url).pathname,
-      body: init.body === undefined ? {} : JSON.parse(String(init.body)),
+      body: init.body === undefined ? {} : asPointRows(JSON.parse(String(init.body))),
     };
     sent.push(req);
     const id = req.body.batchId ?? `${req.method} ${JSON.stringify(req.body)}`;

@@ -14,11 +14,9 @@ describe("PointBuffer", () => {
     expect(batch.points).toBe(4);
     expect(JSON.parse(batch.body)).toEqual({
       batchId: "b-1",
-      points: [
-        { key: "train/loss", step: 0, value: 0.5, time: 1000 },
-        { key: 'val "acc"', step: 0, value: "NaN", time: 1000 },
-        { key: "train/loss", step: 1, value: "Infinity", time: 1001 },
-        { key: 'val "acc"', step: 1.5, value: "-Infinity", time: 1002 },
+      series: [
+        { key: "train/loss", steps: [0, 1], values: [0.5, "Infinity"], times: [1000, 1001] },
+        { key: 'val "acc"', steps: [0, 1.5], values: ["NaN", "-Infinity"], times: [1000, 1002] },
       ],
     });
     expect(buffer.size).toBe(0);
@@ -44,12 +42,25 @@ describe("PointBuffer", () => {
     // maxChars is checked every 64 points: a batch ends within 64 points past it.
     const second = buffer.takeBatch("b", 1000, 200);
     expect(second.points).toBe(64);
-    expect(second.body.length).toBeLessThan(200 + 64 * 60);
+    expect(second.body.length).toBeLessThan(200 + 64 * 20);
     const rest = buffer.takeBatch("c", 1000, 1e9);
     const steps = [first, second, rest].flatMap((b) =>
-      (JSON.parse(b.body) as { points: { step: number }[] }).points.map((p) => p.step),
+      (JSON.parse(b.body) as { series: { steps: number[] }[] }).series.flatMap((c) => c.steps),
     );
     expect(steps).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it("estimates the body's length closely enough to honour maxChars with many keys", () => {
+    const buffer = new PointBuffer(16);
+    buffer.grow(5000, 5000);
+    const keys = Array.from({ length: 50 }, (_, i) => buffer.keyId(`metric/number-${i}`));
+    for (let i = 0; i < 5000; i++) buffer.push(keys[i % 50] as number, i, Math.sin(i), 1_700_000_000_000 + i);
+    const batch = buffer.takeBatch("est", 5000, 20_000);
+    expect(batch.points).toBeLessThan(5000);
+    // The estimate errs a little high (the batch ends early, never far past the limit) and
+    // stops within one 64-point check interval of it.
+    expect(batch.body.length).toBeGreaterThan(0.9 * 20_000);
+    expect(batch.body.length).toBeLessThan(20_000 + 64 * 45);
   });
 
   it("grows without losing points and never past the limit it is given", () => {
@@ -60,7 +71,7 @@ describe("PointBuffer", () => {
     buffer.grow(17, 20);
     expect(buffer.limit).toBe(20);
     buffer.push(k, 16, 16, 0);
-    const batch = JSON.parse(buffer.takeBatch("x", 100, 1e9).body) as { points: { value: number }[] };
-    expect(batch.points.map((p) => p.value)).toEqual(Array.from({ length: 17 }, (_, i) => i));
+    const batch = JSON.parse(buffer.takeBatch("x", 100, 1e9).body) as { series: { values: number[] }[] };
+    expect(batch.series.flatMap((c) => c.values)).toEqual(Array.from({ length: 17 }, (_, i) => i));
   });
 });

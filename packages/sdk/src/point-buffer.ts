@@ -24,8 +24,8 @@ export class PointBuffer {
   private values: Float64Array;
   private times: Float64Array;
   private readonly ids = new Map<string, number>();
-  /** Per key index, the JSON text that opens a point: `{"key":"train/loss","step":`. */
-  private readonly prefixes: string[] = [];
+  /** Per key index, the key as JSON text. */
+  private readonly keyTexts: string[] = [];
 
   constructor(initialCapacity = INITIAL_CAPACITY) {
     this.capacity = Math.max(16, initialCapacity);
@@ -47,8 +47,8 @@ export class PointBuffer {
       this.ids.set(key, -1);
       return -1;
     }
-    const id = this.prefixes.length;
-    this.prefixes.push(`{"key":${JSON.stringify(key)},"step":`);
+    const id = this.keyTexts.length;
+    this.keyTexts.push(JSON.stringify(key));
     this.ids.set(key, id);
     return id;
   }
@@ -84,22 +84,25 @@ export class PointBuffer {
 
   /**
    * Removes up to `maxPoints` points from the front and returns them as the JSON text of a
-   * `logMetrics` body (`{"batchId":…,"points":[…]}`), stopping early once the text passes
+   * columnar `logMetrics` body (`{"batchId":…,"series":[{"key","steps","values","times"}…]}`,
+   * one entry per key in order of first appearance), stopping early once the text passes
    * `maxChars` (checked every 64 points). NaN and ±Infinity travel as strings (`encodeFloat`).
    */
   takeBatch(batchId: string, maxPoints: number, maxChars: number): { body: string; points: number } {
     const n = Math.min(this.size, maxPoints);
-    const { keyIdx, steps, values, times, prefixes } = this;
-    let text = `{"batchId":${JSON.stringify(batchId)},"points":[`;
+    const { keyIdx, steps, values, times, keyTexts } = this;
+    const columns: (Column | undefined)[] = [];
+    const order: Column[] = [];
     // Points of one `log` call share step and time: format each once (number formatting dominates).
     let step = Number.NaN;
     let stepText = "";
     let time = Number.NaN;
     let timeText = "";
+    let chars = batchId.length + 32;
     let taken = 0;
     while (taken < n) {
       // The size check is cheap but not free: every 64 points is close enough.
-      if ((taken & 63) === 0 && taken > 0 && text.length >= maxChars) break;
+      if ((taken & 63) === 0 && taken > 0 && chars >= maxChars) break;
       const s = steps[taken] as number;
       if (s !== step || Object.is(s, -0)) {
         step = s;
@@ -108,21 +111,30 @@ export class PointBuffer {
       const t = times[taken] as number;
       if (t !== time) {
         time = t;
-        timeText = `,"time":${t}}`;
+        timeText = String(t);
       }
       const value = values[taken] as number;
-      text +=
-        (taken === 0 ? "" : ",") +
-        prefixes[keyIdx[taken] as number] +
-        stepText +
-        ',"value":' +
-        (value - value === 0 ? value : `"${encodeFloat(value)}"`) +
-        timeText;
+      const valueText = value - value === 0 ? String(value) : `"${encodeFloat(value)}"`;
+      const k = keyIdx[taken] as number;
+      let column = columns[k];
+      if (column === undefined) {
+        column = { key: keyTexts[k] as string, steps: stepText, values: valueText, times: timeText };
+        columns[k] = column;
+        order.push(column);
+        chars += column.key.length + 48;
+      } else {
+        column.steps += `,${stepText}`;
+        column.values += `,${valueText}`;
+        column.times += `,${timeText}`;
+      }
+      chars += stepText.length + valueText.length + timeText.length + 3;
       taken++;
     }
-    text += "]}";
+    const series = order.map(
+      (c) => `{"key":${c.key},"steps":[${c.steps}],"values":[${c.values}],"times":[${c.times}]}`,
+    );
     this.shift(taken);
-    return { body: text, points: taken };
+    return { body: `{"batchId":${JSON.stringify(batchId)},"series":[${series.join(",")}]}`, points: taken };
   }
 
   /** Shrinks the arrays back to their initial size after a burst. */
@@ -148,6 +160,14 @@ export class PointBuffer {
     }
     this.size = rest;
   }
+}
+
+/** One key's points of a batch being serialised: comma-separated JSON numbers per column. */
+interface Column {
+  key: string;
+  steps: string;
+  values: string;
+  times: string;
 }
 
 function copyInto<T extends Uint32Array | Float64Array>(target: T, source: T, count: number): T {

@@ -16,6 +16,27 @@ describe("splitting a batch refused as too large", () => {
     expect(splitBatch(name, JSON.stringify({ batchId: "x", points: [{}] }))).toBeUndefined();
   });
 
+  it("halves a columnar batch across and within series, keeping every point once", () => {
+    const body = JSON.stringify({
+      batchId: "r-s-7",
+      series: [
+        { key: "a", steps: [1, 2, 3], values: [1, "NaN", 3], times: [10, 20, 30] },
+        { key: "b", steps: [1, 2], values: [4, 5], times: [10, 20] },
+      ],
+    });
+    const halves = splitBatch(name, body);
+    expect(halves?.map((h) => h.points)).toEqual([3, 2]);
+    expect(halves?.map((h) => JSON.parse(h.body))).toEqual([
+      { batchId: "r-s-7a", series: [{ key: "a", steps: [1, 2, 3], values: [1, "NaN", 3], times: [10, 20, 30] }] },
+      { batchId: "r-s-7b", series: [{ key: "b", steps: [1, 2], values: [4, 5], times: [10, 20] }] },
+    ]);
+    const single = JSON.stringify({ series: [{ key: "a", steps: [1, 2, 3, 4, 5], values: [1, 2, 3, 4, 5] }] });
+    expect(splitBatch(name, single)?.map((h) => JSON.parse(h.body))).toEqual([
+      { series: [{ key: "a", steps: [1, 2, 3], values: [1, 2, 3] }] },
+      { series: [{ key: "a", steps: [4, 5], values: [4, 5] }] },
+    ]);
+  });
+
   it("after a crash mid-split, keeps either the original or both halves, never both", () => {
     const a = name.replace("7.", "7a.");
     const b = name.replace("7.", "7b.");

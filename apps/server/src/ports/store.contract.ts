@@ -81,6 +81,25 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.runs.get(run.id)).toEqual(run);
     });
 
+    it("reads a run's liveness without its config and tags", async () => {
+      const run = runRecord({ status: "running", heartbeatAt: 1234 });
+      await store.runs.create(run);
+      expect(await store.runs.getLiveness(run.id)).toEqual({
+        projectId: run.projectId,
+        status: "running",
+        heartbeatAt: 1234,
+        deletedAt: null,
+      });
+      await store.runs.update(run.id, { status: "finished", heartbeatAt: 99, deletedAt: 7 });
+      expect(await store.runs.getLiveness(run.id)).toEqual({
+        projectId: run.projectId,
+        status: "finished",
+        heartbeatAt: 99,
+        deletedAt: 7,
+      });
+      expect(await store.runs.getLiveness("f".repeat(32))).toBeNull();
+    });
+
     it("updates fields and replaces tags and config", async () => {
       const run = runRecord({ tags: { a: "1" } });
       await store.runs.create(run);

@@ -52,6 +52,8 @@ export interface RunRecord {
   resumedFrom: string | null;
 }
 
+export type RunLiveness = Pick<RunRecord, "projectId" | "status" | "heartbeatAt" | "deletedAt">;
+
 /** Fields of a run that `updateRun` may change; tags and config are replaced whole. */
 export type RunPatch = Partial<
   Pick<
@@ -182,6 +184,8 @@ export interface ProjectRepo {
 export interface RunRepo {
   create(record: RunRecord): Promise<void>;
   get(id: string): Promise<RunRecord | null>;
+  /** The few fields the ingest path needs, without reading config, git or tags. */
+  getLiveness(id: string): Promise<RunLiveness | null>;
   getMany(ids: string[]): Promise<RunRecord[]>;
   update(id: string, patch: RunPatch): Promise<void>;
   /** Marks running runs whose heartbeat is older than `before` as crashed; returns their ids. */

@@ -32,6 +32,23 @@ function wireBucket(b: BucketRecord) {
   };
 }
 
+/** The points of a batch in its two forms (objects and columns), as records of the store. */
+function batchPoints(body: LogMetricsBody, now: number): PointRecord[] {
+  const points: PointRecord[] = body.points.map((p) => ({
+    key: p.key,
+    step: p.step,
+    value: decodeFloat(p.value),
+    time: p.time ?? now,
+  }));
+  for (const series of body.series ?? []) {
+    const { key, steps, values, times } = series;
+    for (let i = 0; i < steps.length; i++) {
+      points.push({ key, step: steps[i] as number, value: decodeFloat(values[i] as number), time: times?.[i] ?? now });
+    }
+  }
+  return points;
+}
+
 export function createMetricService(store: Store, runs: RunService, clock: Clock) {
   async function window(
     runId: string,
@@ -55,14 +72,10 @@ export function createMetricService(store: Store, runs: RunService, clock: Clock
   return {
     /** Stores one batch whole or not at all; a batch id seen before makes it a no-op. */
     async log(runId: string, body: LogMetricsBody): Promise<{ stored: number; duplicateBatch: boolean }> {
-      const run = await runs.requireRun(runId);
+      const run = await store.runs.getLiveness(runId);
+      if (!run) throw notFound(`run '${runId}' not found`, { runId });
       const now = clock.now();
-      const points: PointRecord[] = body.points.map((p) => ({
-        key: p.key,
-        step: p.step,
-        value: decodeFloat(p.value),
-        time: p.time ?? now,
-      }));
+      const points = batchPoints(body, now);
       return await store.transaction(async (repos) => {
         if (body.batchId && (await repos.metrics.claimBatch(runId, body.batchId, now))) {
           return { stored: 0, duplicateBatch: true };

@@ -23,25 +23,69 @@ export const metricPointInput = z.object({
 });
 export type MetricPointInput = z.infer<typeof metricPointInput>;
 
+/** Most series one columnar batch may carry (each one key). */
+export const MAX_SERIES_PER_BATCH = 1_000;
+
+/**
+ * The columnar form of a batch: one entry per key with parallel arrays. It is what the SDK
+ * sends — a JSON array of numbers parses about 3× faster than the same points as objects.
+ */
+export const metricSeriesInput = z.object({
+  key: z.string().min(1).max(250),
+  steps: z.array(stepSchema).max(MAX_POINTS_PER_BATCH),
+  values: z.array(wireFloat).max(MAX_POINTS_PER_BATCH),
+  /** Wall times, epoch ms, one per step; the server's clock for every point when absent. */
+  times: z.array(epochMs).max(MAX_POINTS_PER_BATCH).optional(),
+});
+export type MetricSeriesInput = z.infer<typeof metricSeriesInput>;
+
 export const logMetricsBody = z
   .object({
     /** Client-chosen id; a retried batch with the same id is a no-op (DESIGN.md §2.1). */
     batchId: z.string().min(1).max(200).optional(),
-    points: z.array(metricPointInput).max(MAX_POINTS_PER_BATCH),
+    /** Points as objects. A batch may carry `points`, `series` or both. */
+    points: z.array(metricPointInput).max(MAX_POINTS_PER_BATCH).default([]),
+    /** Points as columns, one entry per key (the SDK's form). */
+    series: z.array(metricSeriesInput).max(MAX_SERIES_PER_BATCH).optional(),
   })
   .superRefine((body, ctx) => {
     const checked = new Set<string>();
+    const checkKey = (key: string, path: (string | number)[]) => {
+      if (checked.has(key)) return;
+      checked.add(key);
+      if (controlCharacter.test(key))
+        ctx.addIssue({ code: "custom", path, message: "must not contain control characters" });
+    };
     body.points.forEach((point, index) => {
-      if (checked.has(point.key)) return;
-      checked.add(point.key);
-      if (controlCharacter.test(point.key)) {
+      checkKey(point.key, ["points", index, "key"]);
+    });
+    let total = body.points.length;
+    body.series?.forEach((series, index) => {
+      checkKey(series.key, ["series", index, "key"]);
+      const n = series.steps.length;
+      total += n;
+      if (series.values.length !== n) {
         ctx.addIssue({
           code: "custom",
-          path: ["points", index, "key"],
-          message: "must not contain control characters",
+          path: ["series", index, "values"],
+          message: `has ${series.values.length} values for ${n} steps; the arrays must have the same length`,
+        });
+      }
+      if (series.times !== undefined && series.times.length !== n) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["series", index, "times"],
+          message: `has ${series.times.length} times for ${n} steps; the arrays must have the same length`,
         });
       }
     });
+    if (total > MAX_POINTS_PER_BATCH) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["series"],
+        message: `a batch holds at most ${MAX_POINTS_PER_BATCH} points; this one has ${total}`,
+      });
+    }
   });
 export type LogMetricsBody = z.infer<typeof logMetricsBody>;
 

@@ -1,3 +1,4 @@
+import type { RunStatus } from "@looplab/core";
 import type { Kysely, Transaction } from "kysely";
 import type { RunPatch, RunRepo, RunSearchRequest, RunSearchResult } from "../../ports/store.js";
 import type { Database } from "../database.js";
@@ -53,6 +54,20 @@ export function createRunRepo(db: Executor, deps: RunRepoDeps): RunRepo {
       if (!row) return null;
       const tags = await tagsOf([id]);
       return runFromRow(row, tags.get(id) ?? {});
+    },
+    async getLiveness(id) {
+      const row = await db
+        .selectFrom("runs")
+        .select(["project_id", "status", "heartbeat_at", "deleted_at"])
+        .where("id", "=", id)
+        .executeTakeFirst();
+      if (!row) return null;
+      return {
+        projectId: row.project_id,
+        status: row.status as RunStatus,
+        heartbeatAt: row.heartbeat_at === null ? null : Number(row.heartbeat_at),
+        deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
+      };
     },
     async getMany(ids) {
       if (ids.length === 0) return [];
