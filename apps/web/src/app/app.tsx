@@ -38,7 +38,12 @@ function Shell() {
           </Link>
         ) : null}
         <span className="spacer" />
-        <button type="button" className="ghost" onClick={toggleTheme} aria-label="toggle theme">
+        <button
+          type="button"
+          className="ghost"
+          onClick={toggleTheme}
+          title={theme === "dark" ? "Switch to the light theme" : "Switch to the dark theme"}
+        >
           {theme === "dark" ? "Light" : "Dark"}
         </button>
       </header>
