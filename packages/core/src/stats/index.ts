@@ -1,0 +1,2 @@
+export * from "./mann-whitney.js";
+export { normalCdf, normalLogPdf, normalQuantile } from "./normal.js";
