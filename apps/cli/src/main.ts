@@ -1,5 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { createCliContext, DEFAULT_SERVER_URL, describeError, exitCodeOf, serverUrl } from "./commands/api-client.js";
+import { registerArtifactsCommand } from "./commands/artifacts-command.js";
+import { registerCheckpointsCommand } from "./commands/checkpoints-command.js";
+import { registerDevSeedCommand } from "./commands/dev-seed-command.js";
 import { registerExportCommand } from "./commands/export-command.js";
 import { registerImportCommand } from "./commands/import-command.js";
 import { registerOpenApiCommand } from "./commands/openapi-command.js";
@@ -26,6 +29,9 @@ export function buildProgram(io: CliIo = processIo()): Command {
   registerRunsCommand(program, ctx);
   registerExportCommand(program, ctx);
   registerImportCommand(program, ctx);
+  registerArtifactsCommand(program, ctx);
+  registerCheckpointsCommand(program, ctx);
+  registerDevSeedCommand(program, ctx);
   return program;
 }
 

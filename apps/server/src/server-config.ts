@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { invalidArgument, parseDuration } from "@looplab/core";
 import { z } from "zod";
+import { parseByteSize } from "./artifacts/byte-size.js";
 
 /** The server's settings: flags > LOOPLAB_* environment > config file > defaults (DESIGN.md §10). */
 export const serverConfigSchema = z.object({
@@ -8,6 +9,11 @@ export const serverConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(7373),
   db: z.string().min(1).default("sqlite:./.looplab/looplab.db"),
   artifacts: z.string().min(1).default("./.looplab/artifacts"),
+  /** Default artifact quota per project ("500GB", bytes); a project's own setting overrides it. */
+  artifactQuota: z
+    .union([z.string(), z.number()])
+    .optional()
+    .transform((v) => (v === undefined ? null : parseByteSize(v, "artifactQuota"))),
   heartbeatTimeout: z
     .union([z.string(), z.number()])
     .default("5m")
@@ -38,6 +44,7 @@ const envNames: Record<keyof ServerConfigInput, string> = {
   port: "LOOPLAB_PORT",
   db: "LOOPLAB_DB",
   artifacts: "LOOPLAB_ARTIFACTS",
+  artifactQuota: "LOOPLAB_ARTIFACT_QUOTA",
   heartbeatTimeout: "LOOPLAB_HEARTBEAT_TIMEOUT",
   deletedRetention: "LOOPLAB_DELETED_RETENTION",
   bodyLimit: "LOOPLAB_BODY_LIMIT",

@@ -1,9 +1,12 @@
 import { invalidArgument } from "@looplab/core";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
+import { startArtifactUpkeep } from "./artifacts/artifact-upkeep.js";
+import { openBlobStore } from "./artifacts/open-blob-store.js";
 import { startBackgroundTasks } from "./background-tasks.js";
 import { isLoopbackHost } from "./http/access-gate.js";
 import { buildApp } from "./http/build-app.js";
+import type { BlobStore } from "./ports/blob-store.js";
 import type { Store } from "./ports/store.js";
 import type { ServerConfig } from "./server-config.js";
 import { type Clock, systemClock } from "./services/clock.js";
@@ -15,6 +18,7 @@ export interface RunningServer {
   port: number;
   app: FastifyInstance;
   store: Store;
+  blobStore: BlobStore;
   close(): Promise<void>;
 }
 
@@ -22,6 +26,8 @@ export interface StartOptions {
   clock?: Clock;
   /** A pino logger; by default JSON lines on stderr at the configured level. */
   logger?: pino.Logger;
+  /** The artifact store; by default the one `config.artifacts` names. */
+  blobStore?: BlobStore;
 }
 
 /** Builds everything from the config and listens. The only place adapters are chosen (with testing/). */
@@ -36,19 +42,25 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     logger.warn({ host: config.host }, "listening on a non-loopback address WITHOUT authentication");
   }
   const store = await openStore(config.db);
-  const services = createServices(store, options.clock ?? systemClock);
+  const blobStore = options.blobStore ?? openBlobStore(config.artifacts);
+  const services = createServices(store, options.clock ?? systemClock, {
+    artifacts: { blobs: blobStore, defaultQuotaBytes: config.artifactQuota },
+  });
   const app = await buildApp(services, { logger, bodyLimit: config.bodyLimit, webRoot: config.webRoot });
   const stopTasks = startBackgroundTasks(services, {
     heartbeatTimeoutMs: config.heartbeatTimeout,
     deletedRetentionMs: config.deletedRetention,
     logger,
   });
+  const stopArtifactUpkeep = startArtifactUpkeep(services, logger);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await stopTasks();
+    await stopArtifactUpkeep();
     await app.close();
     await store.close();
+    await blobStore.close();
     throw error;
   }
   const address = app.server.address();
@@ -61,10 +73,13 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     port,
     app,
     store,
+    blobStore,
     async close() {
       await stopTasks();
+      await stopArtifactUpkeep();
       await app.close();
       await store.close();
+      await blobStore.close();
     },
   };
 }

@@ -1,4 +1,7 @@
+export * from "./config/command-template.js";
+export * from "./config/config-overrides.js";
 export * from "./config/config-paths.js";
+export * from "./config/config-value.js";
 export * from "./contracts/index.js";
 export * from "./duration.js";
 export * from "./errors.js";
@@ -6,3 +9,6 @@ export * from "./filter/index.js";
 export * from "./float-codec.js";
 export * from "./run-lifecycle.js";
 export * from "./schemas/index.js";
+export * from "./schemas/sweeps.js";
+export * from "./stats/index.js";
+export * from "./sweeps/index.js";

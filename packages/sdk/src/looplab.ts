@@ -1,4 +1,5 @@
 import {
+  type Checkpoint,
   createRunBody,
   endStatuses,
   failedPrecondition,
@@ -11,6 +12,18 @@ import {
   type UpdateRunBody,
   updateRunBody,
 } from "@looplab/core";
+import type { ArtifactIo, CodeSnapshotOptions, LocalCheckpoint } from "./artifact-io.js";
+import type { UploadDeps } from "./artifact-upload.js";
+import { BinaryTransfer } from "./binary-transfer.js";
+import {
+  applyResume,
+  fetchLatestCheckpoint,
+  type MetricsAfterCheckpoint,
+  type NormalisedResume,
+  normaliseResume,
+  planInitResume,
+  type ResumePlan,
+} from "./checkpoint-resume.js";
 import { type FetchLike, LooplabClient } from "./client.js";
 import { isNetworkError, isRetryable } from "./client-errors.js";
 import { browserPlatform, newRunId, newSessionTag, type SdkPlatform } from "./platform.js";
@@ -48,6 +61,8 @@ export interface LooplabOptions extends Partial<RunSettings> {
   replayOnInit?: boolean;
   /** Runtime services; the `node` entry passes its own. */
   platform?: SdkPlatform;
+  /** Local file access for artifacts; the `node` entry passes its own (none in browsers). */
+  artifactIo?: ArtifactIo;
   /** Clock and randomness, injectable for tests. */
   now?: () => number;
   random?: () => number;
@@ -63,8 +78,22 @@ export interface InitOptions {
   notes?: string;
   /** Client-chosen run id (32 lowercase hex). The same id twice continues the same run. */
   id?: string;
-  /** Continue the run `id` even if it has ended (moves it back to running). */
-  resume?: boolean;
+  /**
+   * `true`: continue the run `id` even if it has ended (moves it back to running).
+   * A run id: continue that run from its latest checkpoint (downloaded: `run.resumeCheckpoint`).
+   */
+  resume?: boolean | string;
+  /** Start a new run from the latest checkpoint of this run (recorded as `resumedFrom`, with lineage). */
+  resumeFrom?: string;
+  /**
+   * Points the resumed run logged after the checkpoint's step: kept beside the re-logged steps,
+   * or deleted. Required when there are such points (init throws otherwise; never decided silently).
+   */
+  metricsAfterCheckpoint?: MetricsAfterCheckpoint;
+  /** Where the resumed checkpoint is downloaded (default `.looplab/checkpoints/<runId>/<step>`). */
+  checkpointDir?: string;
+  /** Node: store the working tree as `code/snapshot.tar.gz` (type `code`) in the background. */
+  codeSnapshot?: boolean | CodeSnapshotOptions;
   parentRunId?: string | null;
   resumedFrom?: string | null;
 }
@@ -76,6 +105,8 @@ export interface InitOptions {
  */
 export class Looplab {
   readonly client: LooplabClient;
+  /** Raw-bytes requests (artifact uploads and downloads). */
+  readonly transfer: BinaryTransfer;
   protected readonly platform: SdkPlatform;
   private readonly spool: Spool | undefined;
   private readonly settings: RunSettings;
@@ -97,6 +128,12 @@ export class Looplab {
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
       ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
     });
+    this.transfer = new BinaryTransfer({
+      url,
+      headers: options.headers ?? {},
+      now: this.now,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    });
     this.spool = options.spool === false ? undefined : (options.spool ?? this.platform.spool);
     this.settings = resolveRunSettings(options);
     this.report = safeReporter(options.onError ?? this.platform.defaultOnError);
@@ -107,7 +144,42 @@ export class Looplab {
    * queued job) it attaches to that run instead. If the server cannot be reached within
    * `initTimeoutMs`, the run starts offline: its creation is queued (and spooled) before its points.
    */
-  async init(options: InitOptions): Promise<Run> {
+  async init(input: InitOptions): Promise<Run> {
+    const options = normaliseResume(input);
+    const plan = await planInitResume(this.client, options);
+    const checkpoint = plan?.checkpoint ? await this.download(plan.checkpoint, options.checkpointDir) : null;
+    const run = await this.createOrContinue(options, plan);
+    applyResume(run, plan, checkpoint, options.resumedFrom);
+    if (options.codeSnapshot) {
+      const snapshotOptions = options.codeSnapshot === true ? {} : options.codeSnapshot;
+      void run.saveCodeSnapshot(snapshotOptions).catch(() => {});
+    }
+    return run;
+  }
+
+  /**
+   * Downloads the latest checkpoint of a run (every file, digests verified, interrupted
+   * downloads resumed) into `dir` (default `.looplab/checkpoints/<runId>/<step>`); null when
+   * the run has no checkpoint. Node only.
+   */
+  async latestCheckpoint(runId: string, options: { dir?: string } = {}): Promise<LocalCheckpoint | null> {
+    const checkpoint = await fetchLatestCheckpoint(this.client, runId);
+    return checkpoint === null ? null : this.download(checkpoint, options.dir);
+  }
+
+  /** What uploads and downloads need: the clients and the retry policy. */
+  get transferDeps(): UploadDeps {
+    return { client: this.client, transfer: this.transfer, retry: this.settings.retry, random: this.random };
+  }
+
+  private async download(checkpoint: Checkpoint, dir: string | undefined): Promise<LocalCheckpoint> {
+    const io = this.options.artifactIo;
+    if (io === undefined)
+      throw failedPrecondition("downloading a checkpoint needs the SDK's Node entry (import it in Node)");
+    return io.downloadCheckpoint(this.transferDeps, checkpoint, dir);
+  }
+
+  private async createOrContinue(options: NormalisedInit, plan: ResumePlan | undefined): Promise<Run> {
     const envRunId = this.platform.env("LOOPLAB_RUN_ID") || undefined;
     const runId = options.id ?? envRunId ?? newRunId();
     if (!runIdSchema.safeParse(runId).success)
@@ -152,6 +224,9 @@ export class Looplab {
         }
         record = await this.client.updateRun(runId, { status: "running", resume: true });
       }
+    }
+    if (plan?.truncate && plan.checkpoint) {
+      await this.client.call("truncateMetrics", { params: { runId }, body: { afterStep: plan.checkpoint.step } });
     }
     return this.startRun(runId, record?.project ?? options.project, record, initial);
   }
@@ -246,6 +321,8 @@ export class Looplab {
         now: this.now,
         random: this.random,
         session: newSessionTag(),
+        transfer: this.transfer,
+        artifactIo: this.options.artifactIo,
         onSettled: () => untrack?.(),
       },
     );
@@ -281,6 +358,8 @@ export class Looplab {
     }
   }
 }
+
+type NormalisedInit = NormalisedResume<InitOptions>;
 
 function runFields(options: InitOptions): Omit<UpdateRunBody, "status" | "resume"> {
   const fields: Record<string, unknown> = {};

@@ -1,78 +1,23 @@
 import type { Run as RunRecord, RunStatus } from "@looplab/core";
-import type { LooplabClient } from "./client.js";
+import type { CodeSnapshotOptions, LocalCheckpoint } from "./artifact-io.js";
+import { BinaryTransfer } from "./binary-transfer.js";
 import { DeliveryQueue } from "./delivery-queue.js";
 import { PointBuffer } from "./point-buffer.js";
-import type { RunSettings } from "./run-settings.js";
-import type { OnSdkEvent } from "./sdk-events.js";
-import { sendRecord, wasCrashed } from "./send-record.js";
-import { type RunSpool, type SpoolRoute, spoolRecordName } from "./spool.js";
-import { runSoon, startInterval, startTimer } from "./timer.js";
+import {
+  type ArtifactSummary,
+  RunArtifacts,
+  type SaveArtifactOptions,
+  type SaveCheckpointOptions,
+  type SavedArtifacts,
+  type UsedArtifact,
+} from "./run-artifacts.js";
+import { RunHeartbeat } from "./run-heartbeat.js";
+import type { FinishOptions, FinishResult, LogOptions, RunDeps, RunInfo, RunStats, TagsInput } from "./run-types.js";
+import { sendRecord } from "./send-record.js";
+import { type SpoolRoute, spoolRecordName } from "./spool.js";
+import { runSoon, startTimer } from "./timer.js";
 
-export interface LogOptions {
-  /** Defaults to the previous step + 1 (0 for the first call). */
-  step?: number;
-  /** Wall time, epoch ms; defaults to now. */
-  time?: number;
-}
-
-export type TagsInput = readonly string[] | Readonly<Record<string, string>>;
-
-export interface FinishOptions {
-  /** Default "finished". */
-  status?: Extract<RunStatus, "finished" | "failed" | "killed">;
-  /** Default: the `finishTimeoutMs` setting. What is left then stays in the spool. */
-  timeoutMs?: number;
-}
-
-export interface FinishResult {
-  /** The run's final status: the one asked for, or the server's when it was killed or pruned there. */
-  status: RunStatus;
-  /** True when the server acknowledged every point and the final status, and refused nothing. */
-  delivered: boolean;
-  /** Records still waiting (in the spool where there is one). */
-  pendingRecords: number;
-  spooledRecords: number;
-  droppedPoints: number;
-}
-
-export interface RunStats {
-  /** Points accepted by `log`. */
-  loggedPoints: number;
-  /** Points acknowledged by the server. */
-  ackedPoints: number;
-  /** Points held in memory: buffered, queued or in flight. */
-  pendingPoints: number;
-  /** Highest `pendingPoints` seen. */
-  peakPendingPoints: number;
-  /** Points lost to the memory cap without a spool, or refused by the server without a spool. */
-  droppedPoints: number;
-  /** Values skipped because their key or value was not a metric. */
-  invalidValues: number;
-  pendingRecords: number;
-  spooledRecords: number;
-  inFlightRecords: number;
-  offline: boolean;
-}
-
-export interface RunDeps {
-  client: LooplabClient;
-  spool: RunSpool | undefined;
-  settings: RunSettings;
-  report: OnSdkEvent;
-  now(): number;
-  random(): number;
-  /** Random per process session: part of batch ids and spool record names. */
-  session: string;
-  /** Called once the run has finished and its outbox is empty. */
-  onSettled?(run: Run): void;
-}
-
-export interface RunInfo {
-  id: string;
-  project: string;
-  /** The server's record at `init`; null when the run was started offline. */
-  record: RunRecord | null;
-}
+export type { FinishOptions, FinishResult, LogOptions, RunDeps, RunInfo, RunStats, TagsInput } from "./run-types.js";
 
 /**
  * One run being logged. `log` costs well under a microsecond: it writes into columnar typed
@@ -94,10 +39,12 @@ export class Run {
   private invalid = 0;
   private timerArmed = false;
   private soonArmed = false;
-  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly heartbeats: RunHeartbeat;
   private finishing: Promise<FinishResult> | undefined;
   private readonly buffer = new PointBuffer();
   private readonly queue: DeliveryQueue;
+  private readonly artifacts: RunArtifacts;
+  private artifactSummary: ArtifactSummary = { saved: 0, failed: [] };
   private readonly reported = new Set<string>();
   private readonly flushTick = () => {
     this.timerArmed = false;
@@ -129,20 +76,42 @@ export class Run {
       onMemoryChange: () => this.updateLimit(),
       onSlotFree: () => this.flushBuffer(false),
       // Back from an outage: the server may have marked the run crashed meanwhile.
-      onOnline: () => this.beat(0),
+      onOnline: () => this.heartbeats.beat(0),
       onIdle: () => {
         if (this.state === "finished") this.settle();
       },
     });
     this.updateLimit();
+    this.heartbeats = new RunHeartbeat({
+      client: deps.client,
+      runId: info.id,
+      now: deps.now,
+      running: () => this.state === "running",
+      lastAckAt: () => this.queue.lastAckAt,
+      offline: () => this.queue.offline,
+      onStatus: (status) => {
+        this.remoteStatus = status;
+      },
+      // Marked crashed during an outage, yet alive: resume it (after the records before).
+      onCrashed: () => this.enqueueRecord("updateRun", { status: "running", resume: true }),
+      reportOnce: (key, message) => this.reportOnce("heartbeat-failed", key, message),
+    });
+    this.artifacts = new RunArtifacts({
+      runId: info.id,
+      client: deps.client,
+      transfer: deps.transfer ?? new BinaryTransfer({ url: deps.client.baseUrl }),
+      io: deps.artifactIo,
+      retry: s.retry,
+      random: deps.random,
+      report: deps.report,
+    });
   }
 
   /** Picks up this run's records left in the spool, queues `initial` records, starts the heartbeat. */
   async start(initial: { route: SpoolRoute; body: unknown }[]): Promise<void> {
     await this.queue.loadSpooled();
     for (const r of initial) this.enqueueRecord(r.route, r.body);
-    const every = this.deps.settings.heartbeatIntervalMs;
-    if (every > 0) this.heartbeatTimer = startInterval(() => this.beat(every), every);
+    this.heartbeats.start(this.deps.settings.heartbeatIntervalMs);
   }
 
   /**
@@ -213,6 +182,41 @@ export class Run {
     this.update({ config });
   }
 
+  /**
+   * Uploads a file or a folder (every file under it, relative paths kept) as artifacts of
+   * this run: each file is hashed by streaming, sent in verified parts (nothing when the
+   * server already holds the bytes), resumed after interruptions. Runs beside logging;
+   * `finish()` waits for it. Rejects with the error when an upload fails for good.
+   */
+  saveArtifact(pathOnDisk: string, options?: SaveArtifactOptions): Promise<SavedArtifacts> {
+    return this.artifacts.save(pathOnDisk, options);
+  }
+
+  /** Saves a checkpoint (a file or folder) at a step, with metrics: type `checkpoint`, under `checkpoints/step-<step>`. */
+  saveCheckpoint(pathOnDisk: string, options: SaveCheckpointOptions): Promise<SavedArtifacts> {
+    return this.artifacts.saveCheckpoint(pathOnDisk, options);
+  }
+
+  /** Records that this run used artifacts (lineage): `{ runId, path }` or `{ sha256 }`, or a list. */
+  useArtifact(ref: UsedArtifact | readonly UsedArtifact[]): Promise<unknown> {
+    return this.artifacts.use(ref);
+  }
+
+  /** Stores the working tree as `code/snapshot.tar.gz` (Node; see `init({ codeSnapshot })`). */
+  saveCodeSnapshot(options?: CodeSnapshotOptions): Promise<SavedArtifacts> {
+    return this.artifacts.saveCodeSnapshot(options);
+  }
+
+  /** The checkpoint this run resumed from (`init({ resume | resumeFrom })`), downloaded; null otherwise. */
+  get resumeCheckpoint(): LocalCheckpoint | null {
+    return this.artifacts.resumeCheckpoint;
+  }
+
+  /** @internal Set by `init` once the checkpoint is on disk. */
+  setResumeCheckpoint(checkpoint: LocalCheckpoint | null): void {
+    this.artifacts.resumeCheckpoint = checkpoint;
+  }
+
   /** Sends everything logged so far and waits for the server's acknowledgement (or the timeout). */
   async flush(timeoutMs?: number): Promise<boolean> {
     this.flushBuffer();
@@ -234,10 +238,8 @@ export class Run {
   }
 
   /** Sends one heartbeat now; resolves to the run's status on the server. */
-  async heartbeat(): Promise<string> {
-    const answer = await this.deps.client.call("heartbeat", { params: { runId: this.id }, timeoutMs: 10_000 });
-    this.remoteStatus = answer.status;
-    return answer.status;
+  heartbeat(): Promise<string> {
+    return this.heartbeats.send();
   }
 
   stats(): RunStats {
@@ -272,7 +274,7 @@ export class Run {
     }
     const status: RunStatus = exitCode === 0 ? "finished" : "failed";
     this.state = "finished";
-    this.stopHeartbeat();
+    this.heartbeats.stop();
     this.flushBuffer();
     this.enqueueRecord("updateRun", { status, endedAt: this.deps.now() });
     this.queue.spillSync(true);
@@ -280,14 +282,19 @@ export class Run {
   }
 
   private async doFinish(requested: RunStatus, timeoutMs: number): Promise<FinishResult> {
+    // Uploads first: the run is still alive (heartbeats) while its files go up.
+    this.artifactSummary = await this.artifacts.drain();
     this.state = "finishing";
-    this.stopHeartbeat();
+    this.heartbeats.stop();
     this.flushBuffer();
     // Stopped on the server by a person or a sweep: that status stands (crashed is resumed, see send-record).
     const stopped = this.remoteStatus === "killed" || this.remoteStatus === "pruned";
     const status = stopped ? (this.remoteStatus as RunStatus) : requested;
     if (!stopped) this.enqueueRecord("updateRun", { status, endedAt: this.deps.now() });
-    const delivered = (await this.queue.drain(timeoutMs)) && this.queue.refusedRecords === 0;
+    const delivered =
+      (await this.queue.drain(timeoutMs)) &&
+      this.queue.refusedRecords === 0 &&
+      this.artifactSummary.failed.length === 0;
     if (!delivered) await this.queue.spillAll();
     this.state = "finished";
     if (this.queue.pendingRecords === 0) this.settle();
@@ -301,6 +308,7 @@ export class Run {
       pendingRecords: this.queue.pendingRecords,
       spooledRecords: this.queue.spooledRecords,
       droppedPoints: this.dropped,
+      artifacts: this.artifactSummary,
     };
   }
 
@@ -364,34 +372,9 @@ export class Run {
     return this.buffer.size + this.queue.memoryPoints;
   }
 
-  /** Sends a heartbeat unless another write acknowledged within `every` ms proved the run alive. */
-  private beat(every: number): void {
-    if (this.state !== "running" || (every > 0 && this.deps.now() - this.queue.lastAckAt < every)) return;
-    this.heartbeat().catch((error: unknown) => {
-      if (this.state !== "running") return;
-      if (wasCrashed(error)) {
-        // Marked crashed during an outage, yet alive: resume it (after the records before).
-        this.enqueueRecord("updateRun", { status: "running", resume: true });
-        return;
-      }
-      const status = (error as { details?: { status?: unknown } }).details?.status;
-      if (typeof status === "string") {
-        this.remoteStatus = status;
-        this.reportOnce("heartbeat-failed", "stopped", `run is ${status} on the server; its points are still stored`);
-      } else if (!this.queue.offline) {
-        this.reportOnce("heartbeat-failed", "heartbeat", `heartbeat failed: ${String(error)}`);
-      }
-    });
-  }
-
-  private stopHeartbeat(): void {
-    if (this.heartbeatTimer !== undefined) clearInterval(this.heartbeatTimer);
-    this.heartbeatTimer = undefined;
-  }
-
   private settle(): void {
     this.deps.spool?.close();
-    this.deps.onSettled?.(this);
+    this.deps.onSettled?.();
   }
 
   private skip(what: string, value: unknown): void {

@@ -18,7 +18,9 @@ export type SdkEventType =
   | "run-closed"
   /** Reading or writing the spool failed. */
   | "spool-error"
-  | "heartbeat-failed";
+  | "heartbeat-failed"
+  /** An artifact upload, lineage record or code snapshot failed (also in `finish()`'s result). */
+  | "artifact-failed";
 
 export interface SdkEvent {
   type: SdkEventType;

@@ -5,12 +5,13 @@ import type { LooplabClient } from "@looplab/sdk";
 import type { Command } from "commander";
 import { exitCodes } from "../exit-codes.js";
 import { type CliContext, CliError } from "./api-client.js";
+import { type ArtifactCounts, exportRunArtifacts, type LineageLine, lineageLine } from "./export-artifacts.js";
 import { compareCodeUnits, projectLine, runLine } from "./export-records.js";
 import { writeJson, writeMessage } from "./output.js";
 import { createSeriesSummary, POINTS_HEADER, pointLine, type SeriesSummaryLine } from "./points-csv.js";
 
 /**
- * `looplab export --out DIR [--project P…]`: every project, run, config, config history,
+ * `looplab export --out DIR [--project P…]`: every project, run, config, config history, artifact,
  * metric definition and metric point, in the open format of docs/export-format.md.
  * The output is deterministic: the same data gives the same bytes from SQLite or PostgreSQL.
  */
@@ -18,11 +19,17 @@ import { createSeriesSummary, POINTS_HEADER, pointLine, type SeriesSummaryLine }
 const RUNS_PAGE = 100;
 const POINTS_PAGE = 100_000;
 
-export interface ExportCounts {
+export interface ExportCounts extends ArtifactCounts {
   projects: number;
   runs: number;
   configChanges: number;
   points: number;
+}
+
+/** What the artifact part of an export keeps across runs: blobs already written, lineage lines. */
+interface ArtifactState {
+  stored: Set<string>;
+  lineage: LineageLine[];
 }
 
 type TextFile = Awaited<ReturnType<typeof open>>;
@@ -36,6 +43,8 @@ async function prepareFolder(dir: string): Promise<void> {
   }
   if (entries.length > 0) throw new CliError(`export: ${dir} is not empty; export into a new folder`, exitCodes.usage);
   await mkdir(join(dir, "metrics"), { recursive: true });
+  await mkdir(join(dir, "artifacts"), { recursive: true });
+  await mkdir(join(dir, "blobs"), { recursive: true });
 }
 
 async function listAllProjects(client: LooplabClient): Promise<Project[]> {
@@ -91,6 +100,7 @@ async function exportProjectRuns(
   project: string,
   runsFile: TextFile,
   counts: ExportCounts,
+  artifacts: ArtifactState,
 ): Promise<number> {
   let pageToken: string | undefined;
   let previous = "";
@@ -106,6 +116,7 @@ async function exportProjectRuns(
       }
       previous = run.id;
       const summaries = await writePoints(client, dir, run.id);
+      artifacts.lineage.push(...(await exportRunArtifacts(client, dir, run.id, artifacts.stored, counts)));
       await runsFile.write(runLine(run, summaries));
       counts.runs++;
       counts.configChanges += run.configHistory.length;
@@ -132,7 +143,17 @@ export async function exportFolder(
     projects = all.filter((p) => names.has(p.name));
   }
   await prepareFolder(opts.out);
-  const counts: ExportCounts = { projects: 0, runs: 0, configChanges: 0, points: 0 };
+  const counts: ExportCounts = {
+    projects: 0,
+    runs: 0,
+    configChanges: 0,
+    points: 0,
+    artifacts: 0,
+    blobs: 0,
+    blobBytes: 0,
+    lineage: 0,
+  };
+  const artifacts: ArtifactState = { stored: new Set(), lineage: [] };
   const projectsFile = await open(join(opts.out, "projects.jsonl"), "w");
   const runsFile = await open(join(opts.out, "runs.jsonl"), "w");
   try {
@@ -140,12 +161,23 @@ export async function exportFolder(
       await projectsFile.write(projectLine(project));
       counts.projects++;
       const before = counts.points;
-      const runs = await exportProjectRuns(client, opts.out, project.name, runsFile, counts);
-      writeMessage(ctx.io, `exported project ${project.name}: ${runs} runs, ${counts.points - before} points`);
+      const beforeArtifacts = counts.artifacts;
+      const runs = await exportProjectRuns(client, opts.out, project.name, runsFile, counts, artifacts);
+      writeMessage(
+        ctx.io,
+        `exported project ${project.name}: ${runs} runs, ${counts.points - before} points, ${counts.artifacts - beforeArtifacts} artifacts`,
+      );
     }
   } finally {
     await projectsFile.close();
     await runsFile.close();
+  }
+  const lineageFile = await open(join(opts.out, "lineage.jsonl"), "w");
+  try {
+    const text = artifacts.lineage.map(lineageLine).join("");
+    if (text) await lineageFile.write(text);
+  } finally {
+    await lineageFile.close();
   }
   const manifest = { format: EXPORT_FORMAT_NAME, version: EXPORT_FORMAT_VERSION, ...counts };
   const manifestFile = await open(join(opts.out, "manifest.json"), "w");
@@ -164,7 +196,9 @@ function collect(value: string, previous: string[] | undefined): string[] {
 export function registerExportCommand(program: Command, ctx: CliContext): void {
   program
     .command("export")
-    .description("export projects, runs, config history and every metric point to a folder (docs/export-format.md)")
+    .description(
+      "export projects, runs, config history, every metric point and every artifact to a folder (docs/export-format.md)",
+    )
     .requiredOption("--out <dir>", "folder to write (created; must be empty)")
     .option("-p, --project <name>", "export only this project (repeatable)", collect)
     .option("--json", "print the counts as JSON")
@@ -173,7 +207,7 @@ export function registerExportCommand(program: Command, ctx: CliContext): void {
       if (opts.json) await writeJson(ctx.io, counts);
       writeMessage(
         ctx.io,
-        `exported ${counts.projects} projects, ${counts.runs} runs, ${counts.configChanges} config changes and ${counts.points} points to ${opts.out}`,
+        `exported ${counts.projects} projects, ${counts.runs} runs, ${counts.configChanges} config changes, ${counts.points} points and ${counts.artifacts} artifacts (${counts.blobs} blobs, ${counts.blobBytes} bytes) to ${opts.out}`,
       );
     });
 }

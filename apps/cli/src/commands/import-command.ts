@@ -7,6 +7,13 @@ import type { LooplabClient, RouteBody } from "@looplab/sdk";
 import type { Command } from "commander";
 import { exitCodes } from "../exit-codes.js";
 import { type CliContext, CliError } from "./api-client.js";
+import {
+  type ArtifactImportCounts,
+  artifactsMatch,
+  importRunArtifacts,
+  readArtifactRecords,
+  readLineage,
+} from "./import-artifacts.js";
 import { writeJson, writeMessage } from "./output.js";
 import { type CsvPoint, POINTS_HEADER, parsePointLine } from "./points-csv.js";
 
@@ -18,7 +25,7 @@ import { type CsvPoint, POINTS_HEADER, parsePointLine } from "./points-csv.js";
 
 const POINTS_PER_REQUEST = 20_000;
 
-export interface ImportCounts {
+export interface ImportCounts extends ArtifactImportCounts {
   projects: number;
   runs: number;
   points: number;
@@ -62,7 +69,8 @@ async function* jsonLines(dir: string, label: string): AsyncGenerator<Record<str
   }
 }
 
-async function readManifest(dir: string): Promise<void> {
+/** Checks the manifest; returns the folder's format version. */
+async function readManifest(dir: string): Promise<number> {
   let manifest: { format?: unknown; version?: unknown };
   try {
     manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8"));
@@ -83,6 +91,7 @@ async function readManifest(dir: string): Promise<void> {
       exitCodes.usage,
     );
   }
+  return manifest.version;
 }
 
 const isAlreadyExists = (error: unknown) => isLooplabError(error) && error.code === "ALREADY_EXISTS";
@@ -141,8 +150,20 @@ export async function importFolder(
   opts: { dir: string; skipExisting?: boolean },
 ): Promise<ImportCounts> {
   const { dir } = opts;
-  await readManifest(dir);
-  const counts: ImportCounts = { projects: 0, runs: 0, points: 0, skippedProjects: 0, skippedRuns: 0 };
+  // Version 1 folders predate artifacts: no artifacts/, blobs/ or lineage.jsonl.
+  const withArtifacts = (await readManifest(dir)) >= 2;
+  const lineage = await readLineage(dir);
+  const onServer = new Set<string>();
+  const counts: ImportCounts = {
+    projects: 0,
+    runs: 0,
+    points: 0,
+    skippedProjects: 0,
+    skippedRuns: 0,
+    artifacts: 0,
+    blobsSent: 0,
+    bytesSent: 0,
+  };
   for await (const project of jsonLines(dir, "projects.jsonl")) {
     try {
       await client.call("importProject", { body: project as RouteBody<"importProject"> });
@@ -157,18 +178,37 @@ export async function importFolder(
   for await (const record of jsonLines(dir, "runs.jsonl")) {
     const run = record as RunLine;
     const { metrics: _summaries, ...body } = run;
+    const records = await readArtifactRecords(dir, run.id, withArtifacts);
+    // Uploads need a live run: a soft-deleted one with bytes to send gets its mark back at the end.
+    const deletedAt = (body.deletedAt as number | null | undefined) ?? null;
+    const liveFirst = deletedAt !== null && records.some((r) => r.collectedAt === null);
     try {
-      await client.call("importRun", { body: body as RouteBody<"importRun"> });
+      await client.call("importRun", {
+        body: { ...body, ...(liveFirst ? { deletedAt: null } : {}) } as RouteBody<"importRun">,
+      });
     } catch (error) {
       if (!isAlreadyExists(error) || !opts.skipExisting) throw existingHint(error);
       counts.skippedRuns++;
-      const mismatch = await countsMatch(client, run);
+      const mismatch = (await countsMatch(client, run)) ?? (await artifactsMatch(client, run.id, records));
       if (mismatch) incomplete.push(`${run.id} (${mismatch})`);
       continue;
     }
     counts.points += await importPoints(client, dir, run.id);
+    if (records.length > 0 || lineage.has(run.id) || liveFirst) {
+      const edges = lineage.get(run.id) ?? [];
+      await importRunArtifacts(
+        client,
+        dir,
+        run.id,
+        records,
+        edges,
+        liveFirst ? deletedAt : undefined,
+        onServer,
+        counts,
+      );
+    }
     counts.runs++;
-    const mismatch = await countsMatch(client, run);
+    const mismatch = (await countsMatch(client, run)) ?? (await artifactsMatch(client, run.id, records));
     if (mismatch) throw new CliError(`import: run ${run.id} was imported but ${mismatch}`, exitCodes.failure);
   }
   if (incomplete.length > 0) {
@@ -205,7 +245,7 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
           : "";
       writeMessage(
         ctx.io,
-        `imported ${counts.projects} projects, ${counts.runs} runs and ${counts.points} points${skipped}`,
+        `imported ${counts.projects} projects, ${counts.runs} runs, ${counts.points} points and ${counts.artifacts} artifacts (${counts.blobsSent} blobs, ${counts.bytesSent} bytes sent)${skipped}`,
       );
     });
 }

@@ -124,10 +124,19 @@ describe("looplab export / import", () => {
     const exportA = await runCli(["--url", source.url, "export", "--out", dirA(), "--json"]);
     expect(exportA.stderr).toContain("exported project vision: 5 runs");
     expect(exportA.code).toBe(0);
-    expect(JSON.parse(exportA.stdout)).toEqual({ projects: 3, runs: 6, configChanges: 2, points: 2513 });
+    expect(JSON.parse(exportA.stdout)).toEqual({
+      projects: 3,
+      runs: 6,
+      configChanges: 2,
+      points: 2513,
+      artifacts: 0,
+      blobs: 0,
+      blobBytes: 0,
+      lineage: 0,
+    });
 
     const imported = await runCli(["--url", target.url, "import", dirA(), "--json"]);
-    expect(imported.stderr).toBe("imported 3 projects, 6 runs and 2513 points\n");
+    expect(imported.stderr).toBe("imported 3 projects, 6 runs, 2513 points and 0 artifacts (0 blobs, 0 bytes sent)\n");
     expect(imported.code).toBe(0);
 
     const exportB = await runCli(["--url", target.url, "export", "--out", dirB()]);
@@ -135,7 +144,8 @@ describe("looplab export / import", () => {
     const a = readTree(dirA());
     const b = readTree(dirB());
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
-    expect(a.size).toBe(3 + 6);
+    // manifest, projects, runs, lineage; per run its points and its (empty) artifact records.
+    expect(a.size).toBe(4 + 6 + 6);
     for (const [path, bytes] of a) expect(b.get(path)?.toString("utf8"), path).toBe(bytes.toString("utf8"));
   });
 
@@ -143,11 +153,15 @@ describe("looplab export / import", () => {
     const manifest = JSON.parse(readFileSync(join(dirA(), "manifest.json"), "utf8"));
     expect(manifest).toEqual({
       format: "looplab-export",
-      version: 1,
+      version: 2,
       projects: 3,
       runs: 6,
       configChanges: 2,
       points: 2513,
+      artifacts: 0,
+      blobs: 0,
+      blobBytes: 0,
+      lineage: 0,
     });
     const projects = readFileSync(join(dirA(), "projects.jsonl"), "utf8")
       .trimEnd()
@@ -256,6 +270,9 @@ describe("looplab export / import", () => {
       points: 0,
       skippedProjects: 3,
       skippedRuns: 6,
+      artifacts: 0,
+      blobsSent: 0,
+      bytesSent: 0,
     });
     expect(skipping.stderr).toContain("project vision exists already");
     expect((await targetClient.getRun(ids.main as string)).metrics.loss?.count).toBe(4);

@@ -8,6 +8,7 @@ export function registerServerCommand(program: Command): void {
     .option("--port <port>", "port to listen on (default 7373)")
     .option("--db <url>", "sqlite:PATH (default sqlite:./.looplab/looplab.db) or postgres://…")
     .option("--artifacts <location>", "artifact folder or s3://bucket/prefix (default ./.looplab/artifacts)")
+    .option("--artifact-quota <size>", "default artifact quota per project, e.g. 500GB or 10GiB (default: none)")
     .option(
       "--heartbeat-timeout <duration>",
       "mark a running run crashed after this long without a heartbeat (default 5m)",
@@ -24,6 +25,7 @@ export function registerServerCommand(program: Command): void {
           port: opts.port as string | undefined,
           db: opts.db as string | undefined,
           artifacts: opts.artifacts as string | undefined,
+          artifactQuota: opts.artifactQuota as string | undefined,
           heartbeatTimeout: opts.heartbeatTimeout as string | undefined,
           deletedRetention: opts.deletedRetention as string | undefined,
           allowUnauthenticatedRemote: opts.allowUnauthenticatedRemote as boolean | undefined,

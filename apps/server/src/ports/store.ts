@@ -1,4 +1,6 @@
 import type { MetricGoal, RunStatus } from "@looplab/core";
+import type { ArtifactRepo } from "./artifact-repo.js";
+import type { DashboardRepos } from "./dashboard-store.js";
 
 /**
  * The storage port (DESIGN.md §3): services depend on this interface only; the Kysely
@@ -223,6 +225,10 @@ export interface StoreRepos {
   projects: ProjectRepo;
   runs: RunRepo;
   metrics: MetricRepo;
+  /** Key catalogue, group aggregates, saved views, bulk changes (ports/dashboard-store.ts). */
+  dashboard: DashboardRepos;
+  /** Artifact metadata: blobs, artifacts, uploads, lineage, retention (ports/artifact-repo.ts). */
+  artifacts: ArtifactRepo;
 }
 
 export interface Store extends StoreRepos {

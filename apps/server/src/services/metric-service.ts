@@ -11,6 +11,7 @@ import {
 } from "@looplab/core";
 import type { BucketRecord, PointRecord, Store, StoredPoint } from "../ports/store.js";
 import type { Clock } from "./clock.js";
+import type { MetricEvents } from "./event-bus.js";
 import { decodePageToken, encodePageToken } from "./page-token.js";
 import type { RunService } from "./run-service.js";
 import { toMetricSummary } from "./run-view.js";
@@ -49,7 +50,7 @@ function batchPoints(body: LogMetricsBody, now: number): PointRecord[] {
   return points;
 }
 
-export function createMetricService(store: Store, runs: RunService, clock: Clock) {
+export function createMetricService(store: Store, runs: RunService, clock: Clock, events?: MetricEvents) {
   async function window(
     runId: string,
     key: string,
@@ -76,7 +77,7 @@ export function createMetricService(store: Store, runs: RunService, clock: Clock
       if (!run) throw notFound(`run '${runId}' not found`, { runId });
       const now = clock.now();
       const points = batchPoints(body, now);
-      return await store.transaction(async (repos) => {
+      const result = await store.transaction(async (repos) => {
         if (body.batchId && (await repos.metrics.claimBatch(runId, body.batchId, now))) {
           return { stored: 0, duplicateBatch: true };
         }
@@ -87,6 +88,30 @@ export function createMetricService(store: Store, runs: RunService, clock: Clock
         }
         return { stored, duplicateBatch: false };
       });
+      if (result.stored > 0) events?.metricsStored(runId, run.projectId);
+      return result;
+    },
+
+    /**
+     * Deletes the points after `afterStep` of every series of a run (or of `keys`), in one
+     * transaction; series summaries are recomputed exactly and emptied series removed.
+     */
+    async truncate(runId: string, afterStep: number, keys?: string[]): Promise<{ deleted: number }> {
+      const run = await runs.requireRun(runId);
+      const wanted = keys === undefined ? undefined : new Set(keys);
+      const result = await store.transaction(async (repos) => {
+        const counted = async () => {
+          let total = 0;
+          for (const s of await repos.metrics.listSeries(runId)) if (!wanted || wanted.has(s.key)) total += s.count;
+          return total;
+        };
+        const before = await counted();
+        if (wanted === undefined) await repos.metrics.truncateAfter(runId, null, afterStep);
+        else for (const key of wanted) await repos.metrics.truncateAfter(runId, key, afterStep);
+        return { deleted: before - (await counted()) };
+      });
+      if (result.deleted > 0) events?.metricsStored(runId, run.projectId);
+      return result;
     },
 
     async listSeries(runId: string) {

@@ -14,13 +14,14 @@ import {
 } from "@looplab/core";
 import type { RunPatch, RunRecord, Store } from "../ports/store.js";
 import type { Clock } from "./clock.js";
+import type { RunEvents } from "./event-bus.js";
 import { newId } from "./ids.js";
 import type { ProjectService } from "./project-service.js";
 import { toRunView } from "./run-view.js";
 
 export type RunService = ReturnType<typeof createRunService>;
 
-export function createRunService(store: Store, projects: ProjectService, clock: Clock) {
+export function createRunService(store: Store, projects: ProjectService, clock: Clock, events?: RunEvents) {
   async function requireRun(runId: string): Promise<RunRecord> {
     const run = await store.runs.get(runId);
     if (!run) throw notFound(`run '${runId}' not found`, { runId });
@@ -80,6 +81,7 @@ export function createRunService(store: Store, projects: ProjectService, clock: 
       };
       if (!record.name) record.name = `run-${record.id.slice(0, 8)}`;
       await store.transaction((repos) => repos.runs.create(record));
+      events?.runChanged(record, "created");
       return await view(record);
     },
 
@@ -127,6 +129,7 @@ export function createRunService(store: Store, projects: ProjectService, clock: 
         await repos.runs.update(runId, patch);
         if (changes.length > 0) await repos.runs.appendConfigChange(runId, { at: now, actor, changes });
       });
+      events?.runChanged(runId, patch.status ? "status" : "updated");
       return await view(await requireRun(runId));
     },
 
@@ -146,21 +149,25 @@ export function createRunService(store: Store, projects: ProjectService, clock: 
     },
 
     async remove(runId: string, purge: boolean): Promise<void> {
-      await requireRun(runId);
+      const run = await requireRun(runId);
       if (purge) await store.transaction((repos) => repos.runs.purge(runId));
       else await store.runs.update(runId, { deletedAt: clock.now(), updatedAt: clock.now() });
+      events?.runChanged(purge ? { ...run, deletedAt: clock.now() } : runId, "deleted");
     },
 
     async restore(runId: string): Promise<Run> {
       await requireRun(runId);
       await store.runs.update(runId, { deletedAt: null, updatedAt: clock.now() });
+      events?.runChanged(runId, "restored");
       return await view(await requireRun(runId));
     },
 
     /** Marks runs whose heartbeat stopped as crashed (MLflow runs are exempt, DESIGN.md §4). */
     async detectCrashed(timeoutMs: number): Promise<string[]> {
       const now = clock.now();
-      return await store.runs.markCrashed(now - timeoutMs, now);
+      const crashed = await store.runs.markCrashed(now - timeoutMs, now);
+      events?.runsChanged(crashed, "crashed");
+      return crashed;
     },
 
     /** Purges runs soft-deleted longer than `retentionMs` ago. */

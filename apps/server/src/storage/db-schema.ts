@@ -93,6 +93,17 @@ export interface IngestBatchesTable {
   created_at: number;
 }
 
+/** The per-project key registry (migration 0005, kysely/key-registry.ts): live runs per key. */
+export interface ProjectKeysTable {
+  project_id: string;
+  /** "config" | "tag" | "metric" */
+  kind: string;
+  key: string;
+  /** The config value type; "" for tags and metrics. */
+  value_type: string;
+  runs: number;
+}
+
 export interface CoreTables {
   projects: ProjectsTable;
   metric_definitions: MetricDefinitionsTable;
@@ -102,4 +113,5 @@ export interface CoreTables {
   config_history: ConfigHistoryTable;
   metric_series: MetricSeriesTable;
   ingest_batches: IngestBatchesTable;
+  project_keys: ProjectKeysTable;
 }

@@ -3,12 +3,18 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from "k
 import type { SqlDialectName } from "./dialect.js";
 import { coreMigration } from "./migrations/0001-core.js";
 import { metricChunksMigration } from "./migrations/0002-metric-chunks.js";
+import { artifactsMigration } from "./migrations/0003-artifacts.js";
+import { savedViewsMigration } from "./migrations/0004-saved-views.js";
+import { projectKeysMigration } from "./migrations/0005-project-keys.js";
 
 /** Numbered, forward-only migrations; one set for both dialects (DESIGN.md §10). */
 export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
     "0001-core": coreMigration(dialect),
     "0002-metric-chunks": metricChunksMigration(dialect),
+    "0003-artifacts": artifactsMigration(dialect),
+    "0004-saved-views": savedViewsMigration(),
+    "0005-project-keys": projectKeysMigration(),
   };
 }
 

@@ -1,6 +1,7 @@
 export type { RunningServer } from "../start-server.js";
 export { ensurePostgresInstalled, freePort, type PostgresCluster, startPostgresCluster } from "./postgres-cluster.js";
 export { createScratchDatabase } from "./postgres-databases.js";
+export { type S3TestServer, startS3TestServer } from "./s3-test-server.js";
 export {
   cliBinPath,
   type ServerProcess,

@@ -1,6 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pino } from "pino";
+import { createFsBlobStore } from "../artifacts/fs-blob-store.js";
+import type { BlobStore } from "../ports/blob-store.js";
 import { resolveServerConfig } from "../server-config.js";
 import type { Clock } from "../services/clock.js";
 import { type RunningServer, startServer } from "../start-server.js";
@@ -17,6 +22,10 @@ export interface TestServerOptions {
   clock?: Clock;
   /** Serve the built dashboard from this folder (browser tests). */
   webRoot?: string;
+  /** The artifact store; by default a fresh temporary folder, removed on close. */
+  blobStore?: BlobStore;
+  /** Default per-project artifact quota ("10MB" or bytes). */
+  artifactQuota?: string | number;
 }
 
 /** A real server in this process on a free loopback port. */
@@ -30,14 +39,25 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       heartbeatTimeout: options.heartbeatTimeout ?? "5m",
       ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
       ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+      ...(options.artifactQuota !== undefined ? { artifactQuota: options.artifactQuota } : {}),
     },
     {},
     undefined,
   );
-  return await startServer(config, {
+  const blobDir = options.blobStore ? null : mkdtempSync(join(tmpdir(), "looplab-test-artifacts-"));
+  const server = await startServer(config, {
     logger: pino({ level: "silent" }),
     ...(options.clock ? { clock: options.clock } : {}),
+    blobStore: options.blobStore ?? createFsBlobStore(blobDir as string),
   });
+  if (!blobDir) return server;
+  return {
+    ...server,
+    async close() {
+      await server.close();
+      rmSync(blobDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export const cliBinPath = fileURLToPath(new URL("../../../cli/bin/looplab.js", import.meta.url));

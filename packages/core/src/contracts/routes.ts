@@ -4,6 +4,8 @@ import {
   exportedRunSchema,
   exportRunsQuery,
   exportRunsResult,
+  importArtifactsBody,
+  importArtifactsResult,
   importMetricsBody,
   importProjectBody,
 } from "../schemas/import-export.js";
@@ -17,6 +19,8 @@ import {
   seriesQueryResult,
   seriesWindowQuery,
   seriesWindowSchema,
+  truncateMetricsBody,
+  truncateMetricsResult,
 } from "../schemas/metrics.js";
 import {
   createProjectBody,
@@ -37,23 +41,11 @@ import {
   searchRunsQuery,
   updateRunBody,
 } from "../schemas/runs.js";
+import { artifactRoutes } from "./artifact-routes.js";
+import { dashboardRoutes } from "./dashboard-routes.js";
+import type { RouteContract } from "./route-contract.js";
 
-/**
- * Every route of the native API, declared once. The server registers handlers against these
- * contracts (validation + OpenAPI), and the SDK builds its typed client from the same objects.
- */
-export interface RouteContract {
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  path: string;
-  summary: string;
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
-  /** Response schema for 200; undefined for streamed (non-JSON) responses. */
-  response?: z.ZodType;
-  /** Status of a successful response; 200 unless stated. */
-  status?: number;
-}
+export type { RouteContract };
 
 const projectParams = z.object({ project: projectNameSchema });
 const runParams = z.object({ runId: runIdSchema });
@@ -68,6 +60,10 @@ export const healthSchema = z.object({
   time: z.number(),
 });
 
+/**
+ * Every route of the native API, declared once. The server registers handlers against these
+ * contracts (validation + OpenAPI), and the SDK builds its typed client from the same objects.
+ */
 export const routes = {
   health: { method: "GET", path: "/api/v1/health", summary: "Liveness and store kind", response: healthSchema },
 
@@ -231,6 +227,15 @@ export const routes = {
     params: runParams,
     query: exportQuery,
   },
+  truncateMetrics: {
+    method: "POST",
+    path: "/api/v1/runs/:runId/metrics/truncate",
+    summary:
+      "Delete a run's points after a step (all series or the keys given), summaries kept exact; for resuming from a checkpoint",
+    params: runParams,
+    body: truncateMetricsBody,
+    response: truncateMetricsResult,
+  },
   querySeries: {
     method: "POST",
     path: "/api/v1/metrics/query",
@@ -273,6 +278,17 @@ export const routes = {
     body: importMetricsBody,
     response: logMetricsResult,
   },
+  importRunArtifacts: {
+    method: "POST",
+    path: "/api/v1/import/runs/:runId/artifacts",
+    summary:
+      "Restore a run's artifact records exactly (and its lineage edges) over blobs already uploaded; 422 if a blob is missing, 409 if a path holds other bytes; idempotent",
+    params: runParams,
+    body: importArtifactsBody,
+    response: importArtifactsResult,
+  },
+  ...dashboardRoutes,
+  ...artifactRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;

@@ -174,3 +174,17 @@ export const exportQuery = z.object({
   format: z.enum(["csv", "json"]).default("csv"),
   keys: z.string().max(100_000).optional(),
 });
+
+/** Deletes a run's points after a step (explicit truncation when resuming from a checkpoint). */
+export const truncateMetricsBody = z.object({
+  /** Points with a step greater than this are deleted; those at it are kept. */
+  afterStep: stepSchema,
+  /** Only these series (default: every series of the run). */
+  keys: z.array(metricKeySchema).min(1).max(MAX_SERIES_PER_BATCH).optional(),
+});
+export type TruncateMetricsBody = z.input<typeof truncateMetricsBody>;
+
+export const truncateMetricsResult = z.object({
+  /** Points deleted; series left empty are removed. */
+  deleted: z.number().int(),
+});

@@ -1,7 +1,11 @@
 import { Looplab, type LooplabOptions } from "../looplab.js";
+import { createNodeArtifactIo } from "./node-artifact-io.js";
 import { createNodePlatform, type NodePlatformOptions } from "./node-platform.js";
 
-export interface NodeLooplabOptions extends LooplabOptions, NodePlatformOptions {}
+export interface NodeLooplabOptions extends LooplabOptions, NodePlatformOptions {
+  /** Where open artifact uploads are remembered for the next process (default `~/.looplab/uploads`; false: nowhere). */
+  uploadSessionsDir?: string | false;
+}
 
 /**
  * `Looplab` as imported in Node: runs record git/host/command at init, records that cannot be
@@ -10,10 +14,14 @@ export interface NodeLooplabOptions extends LooplabOptions, NodePlatformOptions 
  */
 export class NodeLooplab extends Looplab {
   constructor(options: NodeLooplabOptions = {}) {
-    const { spoolDir, exitFlushTimeoutMs, ...rest } = options;
+    const { spoolDir, exitFlushTimeoutMs, uploadSessionsDir, ...rest } = options;
     const platformOptions: NodePlatformOptions = {};
     if (spoolDir !== undefined) platformOptions.spoolDir = spoolDir;
     if (exitFlushTimeoutMs !== undefined) platformOptions.exitFlushTimeoutMs = exitFlushTimeoutMs;
-    super({ platform: createNodePlatform(platformOptions), ...rest });
+    super({
+      platform: createNodePlatform(platformOptions),
+      artifactIo: createNodeArtifactIo(uploadSessionsDir === undefined ? {} : { uploadSessionsDir }),
+      ...rest,
+    });
   }
 }

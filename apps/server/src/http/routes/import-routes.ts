@@ -9,4 +9,5 @@ export function registerImportRoutes(app: FastifyInstance, s: Services): void {
   registerRoute(app, routes.importProject, ({ body }) => s.imports.importProject(body));
   registerRoute(app, routes.importRun, ({ body }) => s.imports.importRun(body));
   registerRoute(app, routes.importRunMetrics, ({ params, body }) => s.imports.importMetrics(params.runId, body));
+  registerRoute(app, routes.importRunArtifacts, ({ params, body }) => s.artifacts.importArtifacts(params.runId, body));
 }

@@ -11,6 +11,9 @@ export function registerMetricRoutes(app: FastifyInstance, s: Services): void {
   registerRoute(app, routes.seriesWindow, ({ params, query }) => s.metrics.window(params.runId, query.key, query));
   registerRoute(app, routes.seriesPoints, ({ params, query }) => s.metrics.points(params.runId, query.key, query));
   registerRoute(app, routes.querySeries, ({ body }) => s.metrics.query(body));
+  registerRoute(app, routes.truncateMetrics, ({ params, body }) =>
+    s.metrics.truncate(params.runId, body.afterStep, body.keys),
+  );
   registerRoute(app, routes.exportRunMetrics, async ({ params, query, reply }) => {
     await s.runs.requireRun(params.runId);
     const keys = query.keys ? query.keys.split(",").filter(Boolean) : undefined;

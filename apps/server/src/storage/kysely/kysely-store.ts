@@ -5,17 +5,30 @@ import type { Database } from "../database.js";
 import { createMetricRepo } from "../metrics/metric-repo.js";
 import { migrateToLatest } from "../migrate.js";
 import { createRunSearch } from "../search/run-search.js";
+import { createArtifactRepo } from "./artifact-repo.js";
+import { createDashboardRepos } from "./dashboard-repos.js";
 import { createProjectRepo } from "./project-repo.js";
 import { createRunRepo } from "./run-repo.js";
 
 function reposFor(db: Kysely<Database> | Transaction<Database>, dialect: Store["dialect"]): StoreRepos {
   const metrics = createMetricRepo(db, dialect);
+  const artifacts = createArtifactRepo(db);
   const runs = createRunRepo(db, {
     search: createRunSearch(db as Kysely<Database>, dialect),
-    purgeMetrics: (runId) => metrics.purgeRun(runId),
+    purgeMetrics: async (runId) => {
+      await metrics.purgeRun(runId);
+      await artifacts.purgeRun(runId, Date.now());
+    },
   });
-  const projects = createProjectRepo(db, (runId) => runs.purge(runId));
-  return { projects, runs, metrics };
+  const projectRepo = createProjectRepo(db, (runId) => runs.purge(runId));
+  const projects: StoreRepos["projects"] = {
+    ...projectRepo,
+    async purge(id) {
+      await projectRepo.purge(id);
+      await artifacts.purgeProject(id, Date.now());
+    },
+  };
+  return { projects, runs, metrics, dashboard: createDashboardRepos(db, dialect), artifacts };
 }
 
 /** The one Store implementation, for SQLite and PostgreSQL alike. Runs migrations first. */

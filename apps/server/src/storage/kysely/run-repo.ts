@@ -2,8 +2,18 @@ import type { RunStatus } from "@looplab/core";
 import type { Kysely, Transaction } from "kysely";
 import type { RunPatch, RunRepo, RunSearchRequest, RunSearchResult } from "../../ports/store.js";
 import type { Database } from "../database.js";
-import type { RunsTable } from "../db-schema.js";
+import type { RunConfigTable, RunsTable } from "../db-schema.js";
 import { toJsonText } from "./json-columns.js";
+import {
+  addCount,
+  allKinds,
+  applyCounts,
+  type KeyCounts,
+  type KeyKind,
+  keysOfRuns,
+  lockRuns,
+  trackKeys,
+} from "./key-registry.js";
 import { configRows, runFromRow, runToRow } from "./run-rows.js";
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -38,16 +48,54 @@ export function createRunRepo(db: Executor, deps: RunRepoDeps): RunRepo {
     await insertInSlices(rows, (slice) => db.insertInto("run_tags").values(slice).execute());
   }
 
-  async function replaceConfig(runId: string, config: Record<string, unknown>): Promise<void> {
+  async function replaceConfig(runId: string, config: Record<string, unknown>): Promise<RunConfigTable[]> {
     await db.deleteFrom("run_config").where("run_id", "=", runId).execute();
-    await insertInSlices(configRows(runId, config), (slice) => db.insertInto("run_config").values(slice).execute());
+    const rows = configRows(runId, config);
+    await insertInSlices(rows, (slice) => db.insertInto("run_config").values(slice).execute());
+    return rows;
   }
 
-  return {
+  async function writeUpdate(id: string, patch: RunPatch): Promise<void> {
+    const values: Partial<RunsTable> = {};
+    if (patch.name !== undefined) values.name = patch.name;
+    if (patch.status !== undefined) values.status = patch.status;
+    if (patch.group !== undefined) values.group_name = patch.group;
+    if (patch.notes !== undefined) values.notes = patch.notes;
+    if (patch.config !== undefined) values.config_json = JSON.stringify(patch.config);
+    if (patch.startedAt !== undefined) values.started_at = patch.startedAt;
+    if (patch.endedAt !== undefined) values.ended_at = patch.endedAt;
+    if (patch.heartbeatAt !== undefined) values.heartbeat_at = patch.heartbeatAt;
+    if (patch.updatedAt !== undefined) values.updated_at = patch.updatedAt;
+    if (patch.deletedAt !== undefined) values.deleted_at = patch.deletedAt;
+    if (patch.host !== undefined) values.host = patch.host;
+    if (patch.command !== undefined) values.command = patch.command;
+    if (patch.git !== undefined) values.git_json = toJsonText(patch.git);
+    if (patch.environment !== undefined) values.environment_json = toJsonText(patch.environment);
+    if (Object.keys(values).length > 0) await db.updateTable("runs").set(values).where("id", "=", id).execute();
+    if (patch.tags !== undefined) await replaceTags(id, patch.tags);
+    if (patch.config !== undefined) await replaceConfig(id, patch.config);
+  }
+
+  /**
+   * Creates and updates that change a run's keys or liveness run in one transaction with the
+   * key registry's update (a purge is always called in the caller's transaction, whose repos
+   * its metric and artifact purges are bound to).
+   */
+  const atomically = <T>(fn: (repo: RunRepo) => Promise<T>): Promise<T> =>
+    db.isTransaction ? fn(repo) : db.transaction().execute((tx) => fn(createRunRepo(tx, deps)));
+
+  const repo: RunRepo = {
     async create(record) {
+      if (!db.isTransaction) return await atomically((r) => r.create(record));
       await db.insertInto("runs").values(runToRow(record)).execute();
       await replaceTags(record.id, record.tags);
-      await replaceConfig(record.id, record.config);
+      const config = await replaceConfig(record.id, record.config);
+      if (record.deletedAt !== null) return;
+      // A new run: its keys are all new, counted without reading them back.
+      const counts: KeyCounts = new Map();
+      for (const row of config) addCount(counts, record.projectId, "config", row.path, row.value_type);
+      for (const key of Object.keys(record.tags)) addCount(counts, record.projectId, "tag", key, "");
+      await applyCounts(db, counts);
     },
     async get(id) {
       const row = await db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst();
@@ -77,24 +125,15 @@ export function createRunRepo(db: Executor, deps: RunRepoDeps): RunRepo {
       return ids.flatMap((id) => byId.get(id) ?? []);
     },
     async update(id, patch: RunPatch) {
-      const values: Partial<RunsTable> = {};
-      if (patch.name !== undefined) values.name = patch.name;
-      if (patch.status !== undefined) values.status = patch.status;
-      if (patch.group !== undefined) values.group_name = patch.group;
-      if (patch.notes !== undefined) values.notes = patch.notes;
-      if (patch.config !== undefined) values.config_json = JSON.stringify(patch.config);
-      if (patch.startedAt !== undefined) values.started_at = patch.startedAt;
-      if (patch.endedAt !== undefined) values.ended_at = patch.endedAt;
-      if (patch.heartbeatAt !== undefined) values.heartbeat_at = patch.heartbeatAt;
-      if (patch.updatedAt !== undefined) values.updated_at = patch.updatedAt;
-      if (patch.deletedAt !== undefined) values.deleted_at = patch.deletedAt;
-      if (patch.host !== undefined) values.host = patch.host;
-      if (patch.command !== undefined) values.command = patch.command;
-      if (patch.git !== undefined) values.git_json = toJsonText(patch.git);
-      if (patch.environment !== undefined) values.environment_json = toJsonText(patch.environment);
-      if (Object.keys(values).length > 0) await db.updateTable("runs").set(values).where("id", "=", id).execute();
-      if (patch.tags !== undefined) await replaceTags(id, patch.tags);
-      if (patch.config !== undefined) await replaceConfig(id, patch.config);
+      const kinds: KeyKind[] =
+        patch.deletedAt !== undefined
+          ? [...allKinds]
+          : [
+              ...(patch.config !== undefined ? ["config" as const] : []),
+              ...(patch.tags !== undefined ? ["tag" as const] : []),
+            ];
+      if (kinds.length > 0 && !db.isTransaction) return await atomically((r) => r.update(id, patch));
+      await trackKeys(db, kinds.length > 0 ? [id] : [], kinds, () => writeUpdate(id, patch));
     },
     async markCrashed(before, now) {
       const rows = await db
@@ -135,6 +174,9 @@ export function createRunRepo(db: Executor, deps: RunRepoDeps): RunRepo {
       return rows.map((r) => r.id);
     },
     async purge(id) {
+      // Uncounts the run's keys (when it is live) before its rows go.
+      await lockRuns(db, [id]);
+      await applyCounts(db, await keysOfRuns(db, [id], allKinds), -1);
       await deps.purgeMetrics(id);
       await db.deleteFrom("ingest_batches").where("run_id", "=", id).execute();
       await db.deleteFrom("config_history").where("run_id", "=", id).execute();
@@ -143,4 +185,5 @@ export function createRunRepo(db: Executor, deps: RunRepoDeps): RunRepo {
       await db.deleteFrom("runs").where("id", "=", id).execute();
     },
   };
+  return repo;
 }

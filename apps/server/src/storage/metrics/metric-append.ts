@@ -1,4 +1,5 @@
 import type { PointRecord } from "../../ports/store.js";
+import { addSeriesKeys } from "../kysely/key-registry.js";
 import { prepareBatch } from "./batch-prep.js";
 import { insertLate } from "./late-insert.js";
 import { chunked, type MetricDb, placeholders, query } from "./metric-db.js";
@@ -165,6 +166,12 @@ export async function appendPoints(db: MetricDb, runId: string, points: PointRec
     db,
     runId,
     pending.map((p) => ({ key: p.key, totals: p.totals })),
+  );
+  // A run's first series of a key adds the key to the project's registry.
+  await addSeriesKeys(
+    db.kysely,
+    runId,
+    pending.filter((p) => !states.has(p.key)).map((p) => p.key),
   );
   const appending = pending.filter((p) => p.fresh.length > 0);
   for (const p of appending) p.numbers.seriesId = ids.get(p.key) ?? p.numbers.seriesId;

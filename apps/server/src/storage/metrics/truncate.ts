@@ -1,3 +1,4 @@
+import { removeSeriesKeys } from "../kysely/key-registry.js";
 import { chunked, type MetricDb, query } from "./metric-db.js";
 import {
   deleteNodes,
@@ -74,6 +75,7 @@ export async function truncateSeries(db: MetricDb, seriesId: number, step: numbe
     .limit(1)
     .executeTakeFirst();
   if (!lastStart) {
+    await removeSeriesKeys(db.kysely, [seriesId]);
     await deleteSeries(db, [seriesId]);
     return;
   }

@@ -1,0 +1,182 @@
+import { createHash, randomFillSync } from "node:crypto";
+import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { open, rm } from "node:fs/promises";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { spawnServerProcess } from "@looplab/server/testing";
+import { postJson } from "./bench-server.js";
+import { fmt, note, record } from "./report.js";
+
+/**
+ * Artifacts through the server: a file of LOOPLAB_BENCH_ARTIFACT_MB (default 1024) uploaded in
+ * 8 MiB parts and downloaded again, against a Node-streams copy of the same freshly written
+ * bytes from one file to another on the same disk. The server's RSS is sampled throughout.
+ */
+const SIZE = Number(process.env.LOOPLAB_BENCH_ARTIFACT_MB ?? 1024) * 1024 * 1024;
+const PART = 8 * 1024 * 1024;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+  return Number(kb ?? 0) * 1024;
+}
+
+async function writeSource(path: string): Promise<void> {
+  const handle = await open(path, "w");
+  const chunk = Buffer.alloc(PART);
+  for (let written = 0; written < SIZE; written += PART) {
+    randomFillSync(chunk);
+    await handle.write(chunk, 0, Math.min(PART, SIZE - written));
+  }
+  await handle.close();
+}
+
+/** Whole-file and per-part digests, computed before timing (a client knows them). */
+async function digests(path: string): Promise<{ whole: string; parts: string[] }> {
+  const whole = createHash("sha256");
+  const parts: string[] = [];
+  let part = createHash("sha256");
+  let inPart = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    whole.update(chunk);
+    let offset = 0;
+    while (offset < chunk.length) {
+      const take = Math.min(PART - inPart, chunk.length - offset);
+      part.update(chunk.subarray(offset, offset + take));
+      inPart += take;
+      offset += take;
+      if (inPart === PART) {
+        parts.push(part.digest("hex"));
+        part = createHash("sha256");
+        inPart = 0;
+      }
+    }
+  }
+  if (inPart > 0 || parts.length === 0) parts.push(part.digest("hex"));
+  return { whole: whole.digest("hex"), parts };
+}
+
+function putPart(url: string, path: string, start: number, end: number, sha256: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: "PUT",
+        agent,
+        headers: {
+          "content-type": "application/octet-stream",
+          "content-length": end - start,
+          "x-looplab-part-sha256": sha256,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    createReadStream(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }).pipe(req);
+  });
+}
+
+function downloadTo(url: string, target: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent }, (res) => {
+        pipeline(res, createWriteStream(target, { highWaterMark: 1024 * 1024 })).then(
+          () => resolve(res.statusCode ?? 0),
+          reject,
+        );
+      })
+      .on("error", reject);
+  });
+}
+
+export async function benchArtifacts(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "looplab-bench-artifacts-"));
+  const server = await spawnServerProcess({
+    dbUrl: `sqlite:${join(dir, "looplab.db")}`,
+    env: { LOOPLAB_ARTIFACTS: join(dir, "artifacts") },
+  });
+  const work = join(dir, "files");
+  mkdirSync(work, { recursive: true });
+  const source = join(work, "source.bin");
+  try {
+    note(`writing ${fmt(SIZE / 2 ** 20)} MiB of random bytes`);
+    await writeSource(source);
+    let started = performance.now();
+    await pipeline(createReadStream(source), createWriteStream(join(work, "copy.bin")));
+    const copyRate = SIZE / ((performance.now() - started) / 1000);
+    await rm(join(work, "copy.bin"));
+    const { whole, parts } = await digests(source);
+
+    const base = server.url;
+    const pid = server.child.pid as number;
+    const runId = (await postJson(`${base}/api/v1/runs`, JSON.stringify({ project: "bench-artifacts" }))).json.id;
+    const rss0 = rssOf(pid);
+    let peak = rss0;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssOf(pid));
+    }, 25);
+
+    started = performance.now();
+    const session = (
+      await postJson(
+        `${base}/api/v1/runs/${runId}/uploads`,
+        JSON.stringify({ path: "model.bin", size: SIZE, sha256: whole, type: "model", partSize: PART }),
+      )
+    ).json;
+    for (let n = 1; n <= session.partCount; n++) {
+      const start = (n - 1) * PART;
+      const status = await putPart(
+        `${base}/api/v1/uploads/${session.uploadId}/parts/${n}`,
+        source,
+        start,
+        Math.min(SIZE, start + PART),
+        parts[n - 1] as string,
+      );
+      if (status !== 200) throw new Error(`part ${n} refused: ${status}`);
+    }
+    const done = await postJson(`${base}/api/v1/uploads/${session.uploadId}/complete`, "{}");
+    if (done.status !== 200 || done.json.state !== "complete")
+      throw new Error(`complete: ${JSON.stringify(done.json)}`);
+    const uploadRate = SIZE / ((performance.now() - started) / 1000);
+
+    const target = join(work, "downloaded.bin");
+    started = performance.now();
+    const status = await downloadTo(`${base}/api/v1/runs/${runId}/artifacts/content?path=model.bin`, target);
+    const downloadRate = SIZE / ((performance.now() - started) / 1000);
+    clearInterval(sampler);
+    peak = Math.max(peak, rssOf(pid));
+    if (status !== 200 || (await digests(target)).whole !== whole) throw new Error("downloaded bytes differ");
+
+    const mb = (rate: number) => `${fmt(rate / 2 ** 20)} MiB/s`;
+    note(`Node-streams file copy: ${mb(copyRate)}`);
+    record({
+      name: `artifact upload through the server (${fmt(SIZE / 2 ** 20)} MiB, 8 MiB parts, verified)`,
+      value: `${mb(uploadRate)}; file copy ${mb(copyRate)}; ratio ${(uploadRate / copyRate).toFixed(2)}`,
+      judgedBy: "target ratio ≥ 0.5 of a Node-streams file copy",
+      pass: uploadRate / copyRate >= 0.5,
+    });
+    record({
+      name: "artifact download through the server",
+      value: `${mb(downloadRate)}; file copy ${mb(copyRate)}; ratio ${(downloadRate / copyRate).toFixed(2)}`,
+      judgedBy: "target ratio ≥ 0.5 of a Node-streams file copy",
+      pass: downloadRate / copyRate >= 0.5,
+    });
+    const growth = peak - rss0;
+    record({
+      name: "server peak RSS growth during upload + download",
+      value: `${fmt(growth / 2 ** 20, 1)} MiB (from ${fmt(rss0 / 2 ** 20)} MiB)`,
+      judgedBy: "target < 100 MB",
+      pass: growth < 100 * 1e6,
+    });
+  } finally {
+    await server.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,222 @@
+import {
+  type Artifact,
+  type ArtifactType,
+  DEFAULT_PART_SIZE,
+  LooplabError,
+  MAX_PARTS,
+  MIN_PART_SIZE,
+  PART_SHA256_HEADER,
+  type UploadSession,
+} from "@looplab/core";
+import { type BinaryTransfer, sha256Hex } from "./binary-transfer.js";
+import type { LooplabClient } from "./client.js";
+import { isRetryable } from "./client-errors.js";
+import { backoffDelay, type RetryPolicy } from "./retry-policy.js";
+
+/** The bytes of one file to upload: its size and digest known up front, read part by part. */
+export interface UploadSource {
+  size: number;
+  /** Lowercase hex sha256 of the whole file. */
+  sha256: string;
+  /** Reads `length` bytes at `offset` (only one part is ever held in memory). */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** What describes an artifact on the server, besides its bytes. */
+export interface ArtifactFields {
+  path: string;
+  type?: ArtifactType;
+  step?: number;
+  metrics?: Record<string, number>;
+  metadata?: Record<string, unknown>;
+  /** Replace a live artifact with other content at the same path (otherwise the server answers 409). */
+  overwrite?: boolean;
+}
+
+export interface UploadOutcome {
+  artifact: Artifact;
+  /** True when the server already held these bytes: none were sent. */
+  deduplicated: boolean;
+  /** Part bytes put on the wire, retries and interrupted attempts included. */
+  bytesSent: number;
+}
+
+export interface UploadDeps {
+  client: LooplabClient;
+  transfer: BinaryTransfer;
+  retry: RetryPolicy;
+  random: () => number;
+  /** Consecutive failed attempts (network errors, 5xx) before giving up (default 8). */
+  maxAttempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Remembers open upload sessions by run, path and digest, so that an upload cut off with its
+ * process resumes in the next one (the node entry keeps them in a folder).
+ */
+export interface UploadSessionMemory {
+  recall(key: string): Promise<string | undefined>;
+  remember(key: string, uploadId: string): Promise<void>;
+  forget(key: string): Promise<void>;
+}
+
+export interface UploadOptions {
+  /** Where open sessions are remembered across processes (none: resume within this call only). */
+  sessions?: UploadSessionMemory;
+  /** Part size, bytes (default 8 MiB; raised when the file would need more than 10 000 parts). */
+  partSize?: number;
+  /** Progress: bytes the server acknowledged (whole parts), or the whole size at once when deduplicated. */
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+  signal?: AbortSignal;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Calls `fn` again after network errors and retryable answers (408, 429, 5xx) with backoff,
+ * until it succeeds or `maxAttempts` consecutive attempts failed. Other 4xx are thrown at once.
+ * `onRetry` runs before each new attempt (to resynchronise state with the server).
+ */
+export async function withRetries<T>(
+  deps: UploadDeps,
+  fn: () => Promise<T>,
+  onRetry?: () => Promise<void>,
+): Promise<T> {
+  const maxAttempts = deps.maxAttempts ?? 8;
+  const sleep = deps.sleep ?? defaultSleep;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (attempt > 1 && onRetry) await onRetry();
+      return await fn();
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= maxAttempts) throw error;
+      const retryAfter = (error as { retryAfterMs?: number }).retryAfterMs;
+      await sleep(backoffDelay(deps.retry, attempt, deps.random, retryAfter));
+    }
+  }
+}
+
+/** A part size the server accepts that keeps the file within MAX_PARTS parts. */
+export function choosePartSize(size: number, wanted = DEFAULT_PART_SIZE): number {
+  let partSize = Math.max(MIN_PART_SIZE, wanted);
+  while (Math.ceil(size / partSize) > MAX_PARTS) partSize *= 2;
+  return partSize;
+}
+
+/**
+ * Uploads one file through a resumable session: creates it (the server answers `deduplicated`
+ * when it already holds the bytes: nothing is sent), sends the parts it lacks with their
+ * sha256, and on an interruption asks the session which parts arrived before sending the rest;
+ * then completes it (the server verifies size and sha256 before the artifact becomes visible).
+ */
+export async function uploadArtifact(
+  deps: UploadDeps,
+  runId: string,
+  fields: ArtifactFields,
+  source: UploadSource,
+  options: UploadOptions = {},
+): Promise<UploadOutcome> {
+  const partSize = choosePartSize(source.size, options.partSize);
+  const body = {
+    path: fields.path,
+    size: source.size,
+    sha256: source.sha256,
+    partSize,
+    ...(fields.type === undefined ? {} : { type: fields.type }),
+    ...(fields.step === undefined ? {} : { step: fields.step }),
+    ...(fields.metrics === undefined ? {} : { metrics: fields.metrics }),
+    ...(fields.metadata === undefined ? {} : { metadata: fields.metadata }),
+    ...(fields.overwrite === undefined ? {} : { overwrite: fields.overwrite }),
+  };
+  const signal = options.signal;
+  const memory = options.sessions;
+  const key = `${runId}\n${fields.path}\n${source.sha256}\n${source.size}`;
+  const earlier = memory ? await resumable(deps, memory, key, signal) : undefined;
+  let session: UploadSession =
+    earlier ??
+    (await withRetries(deps, () =>
+      deps.client.call("createUpload", { params: { runId }, body, ...(signal ? { signal } : {}) }),
+    ));
+  if (memory && session.state === "open") await memory.remember(key, session.uploadId).catch(() => {});
+  let bytesSent = 0;
+  if (session.deduplicated || session.state === "complete") {
+    options.onProgress?.(source.size, source.size);
+    return { artifact: requireArtifact(session), deduplicated: true, bytesSent };
+  }
+  const uploadId = session.uploadId;
+  const refresh = async () => {
+    session = await deps.client.call("getUpload", { params: { uploadId }, ...(signal ? { signal } : {}) });
+  };
+  const received = () => new Set(session.receivedParts);
+  const acknowledged = () => Math.min(source.size, session.receivedBytes);
+  options.onProgress?.(acknowledged(), source.size);
+  for (let part = 1; part <= session.partCount; part++) {
+    if (received().has(part)) continue;
+    await withRetries(
+      deps,
+      async () => {
+        if (received().has(part)) return;
+        const offset = (part - 1) * session.partSize;
+        const bytes = await source.read(offset, Math.min(session.partSize, source.size - offset));
+        const digest = await sha256Hex(bytes);
+        bytesSent += bytes.length;
+        await deps.transfer.sendBytes("uploadPart", bytes, {
+          params: { uploadId, partNumber: part },
+          headers: { [PART_SHA256_HEADER]: digest },
+          ...(signal ? { signal } : {}),
+        });
+        session.receivedParts.push(part);
+        session.receivedBytes += bytes.length;
+        options.onProgress?.(acknowledged(), source.size);
+      },
+      refresh,
+    );
+  }
+  const done = await withRetries(
+    deps,
+    () => deps.client.call("completeUpload", { params: { uploadId }, ...(signal ? { signal } : {}) }),
+    async () => {
+      // A lost answer to a completion that happened: the session says so.
+      await refresh();
+      if (session.state === "complete") throw new CompletedAlready(session);
+    },
+  ).catch((error: unknown) => {
+    if (error instanceof CompletedAlready) return error.session;
+    throw error;
+  });
+  await memory?.forget(key).catch(() => {});
+  options.onProgress?.(source.size, source.size);
+  return { artifact: requireArtifact(done), deduplicated: false, bytesSent };
+}
+
+/** The open session an earlier process left for these bytes, if the server still has it. */
+async function resumable(
+  deps: UploadDeps,
+  memory: UploadSessionMemory,
+  key: string,
+  signal: AbortSignal | undefined,
+): Promise<UploadSession | undefined> {
+  const uploadId = await memory.recall(key).catch(() => undefined);
+  if (uploadId === undefined) return undefined;
+  try {
+    const session = await deps.client.call("getUpload", { params: { uploadId }, ...(signal ? { signal } : {}) });
+    if (session.state === "open") return session;
+  } catch (error) {
+    if (isRetryable(error)) throw error;
+  }
+  await memory.forget(key).catch(() => {});
+  return undefined;
+}
+
+class CompletedAlready extends Error {
+  constructor(readonly session: UploadSession) {
+    super("upload already complete");
+  }
+}
+
+function requireArtifact(session: UploadSession): Artifact {
+  if (session.artifact === null)
+    throw new LooplabError("INTERNAL", `upload ${session.uploadId} is ${session.state} without an artifact`);
+  return session.artifact;
+}
