@@ -3,17 +3,23 @@
  * each figure with the ratio or target it is judged by. Record results in BENCHMARKS.md.
  */
 import { cpus } from "node:os";
+import { benchArtifacts } from "./artifacts.js";
+import { benchBrowser } from "./browser.js";
 import { benchIngest } from "./ingest.js";
 import { benchRead } from "./read.js";
 import { figures } from "./report.js";
 import { benchSdk } from "./sdk-overhead.js";
 import { benchSearch } from "./search.js";
+import { benchSweeps } from "./sweeps.js";
 
 const suites: Record<string, () => Promise<void>> = {
   ingest: benchIngest,
   read: benchRead,
   search: benchSearch,
   sdk: benchSdk,
+  browser: benchBrowser,
+  artifacts: benchArtifacts,
+  sweeps: benchSweeps,
 };
 
 const asked = process.argv.slice(2);

@@ -34,7 +34,10 @@ if (!existsSync(join(root, "node_modules"))) {
 step("format+lint", bin("biome"), ["ci", "."]);
 step("typecheck", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
 step("typecheck web", bin("tsc"), ["-p", "apps/web/tsconfig.json", "--noEmit"]);
-step("build web", bin("vite"), ["build", "--logLevel", "warn"], { cwd: join(root, "apps/web") });
+step("build web", bin("vite"), ["build", "--logLevel", "warn"], {
+  cwd: join(root, "apps/web"),
+  env: { ...process.env, NODE_ENV: "production" },
+});
 step("dependency rules", bin("depcruise"), ["--config", ".dependency-cruiser.cjs", "packages", "apps"]);
 const freshOpenApi = join(tmp, "openapi.json");
 if (
