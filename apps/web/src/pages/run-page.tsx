@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { Link, paths } from "../app/router.js";
 import { useSearchParam } from "../app/url-state.js";
+import { ArtifactsTab } from "../features/artifacts/artifacts-tab.js";
 import { ChartGrid } from "../features/charts/chart-grid.js";
 import { ConfigHistory, ConfigTree } from "../features/run/config-tree.js";
 import { RunNotes } from "../features/run/run-notes.js";
@@ -15,6 +16,7 @@ const tabs = [
   { id: "metrics", label: "Metrics" },
   { id: "config", label: "Config" },
   { id: "notes", label: "Notes" },
+  { id: "artifacts", label: "Artifacts" },
 ] as const;
 type TabId = (typeof tabs)[number]["id"];
 
@@ -29,7 +31,7 @@ function useNow(active: boolean): number {
   return now;
 }
 
-/** One run: overview (status, timing, host, command, git + diff, environment), metrics, config, notes, tags. */
+/** One run: overview (status, timing, host, command, git + diff, environment), metrics, config, notes, artifacts, tags. */
 export function RunPage({ runId }: { runId: string }) {
   const run = useRun(runId);
   const update = useUpdateRun(runId);
@@ -108,6 +110,7 @@ export function RunPage({ runId }: { runId: string }) {
         </div>
       ) : null}
       {tab === "notes" ? <RunNotes notes={r.notes} onSave={(notes) => update({ notes })} /> : null}
+      {tab === "artifacts" ? <ArtifactsTab runId={r.id} live={r.status === "running"} /> : null}
     </section>
   );
 }
