@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnServerProcess } from "@looplab/server/testing";
@@ -18,8 +18,8 @@ const CHART_KEYS = ["train/loss", "val/loss", "val/acc", "lr"];
 
 /** Page code as strings: functions compiled by tsx would carry helpers the page lacks. */
 const FIRST_ROW_PAINTED = `(() => {
-  const row = document.querySelector('[role=grid][aria-label=runs] [role=row][aria-rowindex="2"]');
-  return row !== null && !row.hasAttribute("aria-busy");
+  const row = document.querySelector('table[aria-label=runs] tr[aria-rowindex="2"]');
+  return row !== null && row.getAttribute("aria-busy") !== "true";
 })()`;
 
 /**
@@ -27,7 +27,8 @@ const FIRST_ROW_PAINTED = `(() => {
  * until it shows a loaded run; returns every frame's duration and the jump's time to data.
  */
 const SCROLL_AND_JUMP = `(async () => {
-  const grid = document.querySelector('[role=grid][aria-label=runs]');
+  // The table scrolls inside its wrapper (the virtualiser's scroll element).
+  const grid = document.querySelector('table[aria-label=runs]').parentElement;
   const frames = [];
   let last = performance.now();
   const frame = () => new Promise((r) => requestAnimationFrame(() => {
@@ -42,21 +43,28 @@ const SCROLL_AND_JUMP = `(async () => {
     grid.scrollTop += grid.clientHeight / 20;
     await frame();
   }
-  const row = document.querySelector('[role=grid][aria-label=runs] [role=row][aria-rowindex="3"]');
+  const row = document.querySelector('table[aria-label=runs] tr[aria-rowindex="3"]');
   const rowHeight = row ? row.getBoundingClientRect().height : 28;
   const jumpStart = performance.now();
   grid.scrollTop = ${JUMP_ROW} * rowHeight;
-  const target = '[role=grid][aria-label=runs] [role=row][aria-rowindex="${JUMP_ROW + 2}"]';
+  const target = 'table[aria-label=runs] tr[aria-rowindex="${JUMP_ROW + 2}"]';
   for (;;) {
     await frame();
     const el = document.querySelector(target);
-    if (el && !el.hasAttribute("aria-busy")) break;
+    if (el && el.getAttribute("aria-busy") !== "true") break;
     if (performance.now() - jumpStart > 30000) throw new Error("row ${JUMP_ROW} never showed");
   }
   return { frames, jumpMs: performance.now() - jumpStart };
 })()`;
 
-const PANELS_DRAWN = (count: number) => `document.querySelectorAll('[data-chart-state="drawn"]').length >= ${count}`;
+/** Every chart panel inside the viewport has been painted by uPlot (and there are `count` or more). */
+const VISIBLE_PANELS_DRAWN = (count: number) => `(() => {
+  const inView = [...document.querySelectorAll('section[aria-label^="chart "]')].filter((el) => {
+    const r = el.getBoundingClientRect();
+    return r.bottom > 0 && r.top < window.innerHeight;
+  });
+  return inView.length >= ${count} && inView.every((el) => el.querySelector('[data-chart-state="drawn"]') !== null);
+})()`;
 
 const API_BYTES = `performance.getEntriesByType("resource")
   .filter((e) => e.name.includes("/api/"))
@@ -83,9 +91,12 @@ async function benchTable(page: Page, url: string): Promise<void> {
 }
 
 async function benchCharts(page: Page, url: string, runIds: string[]): Promise<void> {
-  const query = `runs=${runIds.join(",")}&ref=${runIds[0]}`;
-  await page.goto(`${url}/projects/bench-charts/compare?${query}`);
-  await page.waitForFunction(PANELS_DRAWN(CHART_KEYS.length), undefined, { timeout: 120_000, polling: "raf" });
+  // The project page's charts pane with the runs selected: one panel per key, in view.
+  await page.goto(`${url}/projects/bench-charts?pane=charts&sel=${runIds.join(",")}`);
+  await page.waitForFunction(VISIBLE_PANELS_DRAWN(CHART_KEYS.length), undefined, {
+    timeout: 120_000,
+    polling: "raf",
+  });
   const grid = {
     ms: (await page.evaluate("performance.now()")) as number,
     bytes: (await page.evaluate(API_BYTES)) as number,
@@ -102,24 +113,32 @@ async function benchCharts(page: Page, url: string, runIds: string[]): Promise<v
   });
 }
 
-/** The dashboard in headless Chromium on seeded data (issue 4's browser targets). */
+/**
+ * The dashboard in headless Chromium on seeded data (issue 4's browser targets).
+ * LOOPLAB_BENCH_BROWSER=table|charts runs one part only (unset: both); LOOPLAB_BENCH_BROWSER_DB
+ * names a SQLite file kept between runs (seeded when missing, reused as is otherwise).
+ */
 export async function benchBrowser(): Promise<void> {
+  const only = process.env.LOOPLAB_BENCH_BROWSER;
+  const doTable = only !== "charts";
+  const doCharts = only !== "table";
+  const cachedDb = process.env.LOOPLAB_BENCH_BROWSER_DB;
   const dir = mkdtempSync(join(tmpdir(), "looplab-browser-bench-"));
-  const dbPath = join(dir, "looplab.db");
+  const dbPath = cachedDb ?? join(dir, "looplab.db");
+  const seeded = cachedDb !== undefined && existsSync(cachedDb);
   try {
-    await seedRuns(dbPath, { project: "bench-table", runs: TABLE_RUNS });
-    const runIds = await seedLongSeries(dbPath, {
-      project: "bench-charts",
-      runs: CHART_RUNS,
-      keys: CHART_KEYS,
-      steps: CHART_STEPS,
-    });
+    if (doTable && !seeded) await seedRuns(dbPath, { project: "bench-table", runs: TABLE_RUNS });
+    const runIds =
+      doCharts && !seeded
+        ? await seedLongSeries(dbPath, { project: "bench-charts", runs: CHART_RUNS, keys: CHART_KEYS, steps: CHART_STEPS })
+        : [];
+    if (doCharts && seeded) throw new Error("LOOPLAB_BENCH_BROWSER_DB reuse supports the table part only");
     ensureDashboardBuilt();
     const server = await spawnServerProcess({ dbUrl: `sqlite:${dbPath}`, env: { LOOPLAB_WEB_ROOT: webDist } });
     const browser = await launchBrowser();
     try {
-      await benchTable(await browser.newPage(), server.url);
-      await benchCharts(await browser.newPage(), server.url, runIds);
+      if (doTable) await benchTable(await browser.newPage(), server.url);
+      if (doCharts) await benchCharts(await browser.newPage(), server.url, runIds);
     } finally {
       await browser.close();
       await server.kill("SIGTERM");
