@@ -130,7 +130,12 @@ export async function benchBrowser(): Promise<void> {
     if (doTable && !seeded) await seedRuns(dbPath, { project: "bench-table", runs: TABLE_RUNS });
     const runIds =
       doCharts && !seeded
-        ? await seedLongSeries(dbPath, { project: "bench-charts", runs: CHART_RUNS, keys: CHART_KEYS, steps: CHART_STEPS })
+        ? await seedLongSeries(dbPath, {
+            project: "bench-charts",
+            runs: CHART_RUNS,
+            keys: CHART_KEYS,
+            steps: CHART_STEPS,
+          })
         : [];
     if (doCharts && seeded) throw new Error("LOOPLAB_BENCH_BROWSER_DB reuse supports the table part only");
     ensureDashboardBuilt();

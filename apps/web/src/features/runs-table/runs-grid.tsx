@@ -1,11 +1,10 @@
 import type { Run } from "@looplab/core";
 import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type KeyboardEvent, type MouseEvent, useEffect, useId, useMemo, useRef, useState } from "react";
+import { type KeyboardEvent, type MouseEvent, useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { navigate, paths } from "../../app/router.js";
-import { formatMeanStd, formatNumber } from "./cell-format.js";
 import { type ColumnSpec, type Goals, nextSort, primarySort } from "./column-model.js";
-import { RunCell } from "./grid-cells.js";
+import { type GridColumn, GroupHeaderRow, isLive, ROW_HEIGHT, RunRow, SELECT_WIDTH } from "./grid-rows.js";
 import type { RunGroup } from "./group-model.js";
 import { useNow } from "./live-updates.js";
 import { buildLayout, locate } from "./row-window.js";
@@ -14,9 +13,9 @@ import { isSelected, type Selection, selectRange, toggle } from "./selection-mod
 import { useDebounced } from "./use-debounced.js";
 import { useCachedTotal, usePagedRows } from "./use-runs-data.js";
 
-export const ROW_HEIGHT = 28;
 export const HEADER_HEIGHT = 30;
-const SELECT_WIDTH = 34;
+/** Visible runs are reported (to the charts pane) once scrolling pauses this long, not every frame. */
+const VISIBLE_RUNS_SETTLE_MS = 150;
 
 /** One block of rows: a group (header + its runs when expanded) or the whole ungrouped list. */
 export interface GridSegment {
@@ -43,10 +42,11 @@ export interface RunsGridProps {
   onVisibleRuns?(runs: Run[]): void;
 }
 
-interface RowItem {
-  index: number;
-  run: Run;
-}
+/**
+ * TanStack Table only models the columns (headers, resizing): body rows are drawn from the column
+ * specs directly, so scrolling never rebuilds a row model.
+ */
+const NO_ROWS: Run[] = [];
 
 const sameRange = (a: [number, number], b: [number, number]) => a[0] === b[0] && a[1] === b[1];
 
@@ -95,44 +95,35 @@ export function RunsGrid(props: RunsGridProps) {
   useEffect(() => onTotal?.(flatTotal), [flatTotal, onTotal]);
   useEffect(() => onError?.(rows.error), [rows.error, onError]);
   const visibleKey = visibleRuns.map((r) => `${r.id}:${r.updatedAt}`).join(",");
-  useEffect(() => onVisibleRuns?.(visibleRuns), [visibleKey, onVisibleRuns]);
+  const latestVisible = useRef(visibleRuns);
+  latestVisible.current = visibleRuns;
+  // Reporting every scroll frame re-rendered (and refetched) the charts pane each frame.
+  useEffect(() => {
+    const timer = window.setTimeout(() => onVisibleRuns?.(latestVisible.current), VISIBLE_RUNS_SETTLE_MS);
+    return () => window.clearTimeout(timer);
+  }, [visibleKey, onVisibleRuns]);
 
-  const data = useMemo<RowItem[]>(
-    () =>
-      items.flatMap((v) => {
-        const run = rows.runAt(v.index);
-        return run ? [{ index: v.index, run }] : [];
-      }),
-    [items, rows],
-  );
-  const columnDefs = useMemo<ColumnDef<RowItem>[]>(
-    () =>
-      columns.map((spec) => ({
-        id: spec.id,
-        header: spec.label,
-        size: spec.width,
-        minSize: 50,
-        cell: (ctx) => {
-          const meta = ctx.table.options.meta as { goals: Goals; now: number };
-          return <RunCell run={ctx.row.original.run} spec={spec} goals={meta.goals} now={meta.now} />;
-        },
-      })),
+  const columnDefs = useMemo<ColumnDef<Run>[]>(
+    () => columns.map((spec) => ({ id: spec.id, header: spec.label, size: spec.width, minSize: 50 })),
     [columns],
   );
   const table = useReactTable({
-    data,
+    data: NO_ROWS,
     columns: columnDefs,
     getCoreRowModel: getCoreRowModel(),
-    getRowId: (item) => String(item.index),
     manualSorting: true,
-    // Rows change with every scroll and fetch: resetting table state on each new `data` made it
-    // re-render itself in a loop (hundreds of commits a second on an idle page).
     autoResetAll: false,
     columnResizeMode: "onChange",
-    meta: { goals, now },
   });
   const headers = table.getHeaderGroups()[0]?.headers ?? [];
-  const width = SELECT_WIDTH + headers.reduce((sum, h) => sum + h.getSize(), 0);
+  const sizes = headers.map((h) => h.getSize());
+  const sizesKey = sizes.join(",");
+  const width = SELECT_WIDTH + sizes.reduce((sum, w) => sum + w, 0);
+  // Stable while only the scroll position changes, so memoised rows skip re-rendering.
+  const gridColumns = useMemo<GridColumn[]>(
+    () => columns.map((spec, i) => ({ spec, width: sizes[i] ?? spec.width })),
+    [columns, sizesKey],
+  );
   const current = primarySort(sort);
 
   const runIdsBetween = (from: number, to: number): string[] => {
@@ -194,6 +185,18 @@ export function RunsGrid(props: RunsGridProps) {
     const s = segments[segment];
     if (s) props.onToggleGroup(s.key);
   };
+
+  // Row callbacks keep their identity across renders (memoised rows) and call the latest closures.
+  const latest = useRef({ clickSelect, onToggleGroup: props.onToggleGroup });
+  latest.current = { clickSelect, onToggleGroup: props.onToggleGroup };
+  const onSelectClick = useCallback(
+    (index: number, run: Run, shift: boolean) => latest.current.clickSelect(index, run, shift),
+    [],
+  );
+  const onToggleRow = useCallback((index: number, key: string) => {
+    setFocus(index);
+    latest.current.onToggleGroup(key);
+  }, []);
 
   const allMode = selection.mode === "all";
   const rowId = (index: number) => `${gridId}-row-${index}`;
@@ -266,7 +269,6 @@ export function RunsGrid(props: RunsGridProps) {
         <tbody className="rt-body" style={{ height: virtualizer.getTotalSize(), width }}>
           {items.map((item) => {
             const slot = locate(layout, item.index, PAGE_SIZE);
-            const style = { transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, width };
             const focused = item.index === focus;
             if (slot?.kind === "header") {
               const segment = segments[slot.segment] as GridSegment;
@@ -275,133 +277,39 @@ export function RunsGrid(props: RunsGridProps) {
                   key={`h:${segment.key}`}
                   id={rowId(item.index)}
                   index={item.index}
-                  style={style}
+                  start={item.start}
+                  width={width}
                   focused={focused}
-                  segment={segment}
+                  segmentKey={segment.key}
+                  group={segment.group}
+                  expanded={segment.expanded}
                   groupBy={props.groupBy ?? ""}
-                  columns={columns}
-                  widths={headers.map((h) => h.getSize())}
-                  onToggle={() => {
-                    setFocus(item.index);
-                    props.onToggleGroup(segment.key);
-                  }}
+                  columns={gridColumns}
+                  onToggle={onToggleRow}
                 />
               );
             }
             const run = rows.runAt(item.index);
-            const row = run ? table.getRow(String(item.index)) : null;
-            const selected = run ? isSelected(selection, run.id) : false;
             return (
-              <tr
+              <RunRow
                 key={`r:${item.index}`}
                 id={rowId(item.index)}
-                aria-rowindex={item.index + 2}
-                aria-selected={selected}
-                aria-busy={run ? undefined : true}
-                className={`rt-row${selected ? " is-selected" : ""}${focused ? " is-focused" : ""}${run ? "" : " is-placeholder"}`}
-                style={style}
-                onMouseDown={() => setFocus(item.index)}
-              >
-                <td className="rt-cell rt-select" style={{ width: SELECT_WIDTH }}>
-                  {run ? (
-                    <input
-                      type="checkbox"
-                      aria-label={`select ${run.name || run.id}`}
-                      checked={selected}
-                      onChange={() => {}}
-                      onClick={(e) => clickSelect(item.index, run, e.shiftKey)}
-                    />
-                  ) : null}
-                </td>
-                {row
-                  ? row.getVisibleCells().map((cell) => {
-                      const spec = columns.find((c) => c.id === cell.column.id) as ColumnSpec;
-                      return (
-                        <td
-                          key={cell.id}
-                          className={`rt-cell${spec.numeric ? " num" : ""}`}
-                          style={{ width: cell.column.getSize() }}
-                        >
-                          {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                        </td>
-                      );
-                    })
-                  : headers.map((h) => (
-                      <td key={h.id} className="rt-cell" style={{ width: h.getSize() }}>
-                        <span className="rt-skeleton" />
-                      </td>
-                    ))}
-              </tr>
+                index={item.index}
+                start={item.start}
+                width={width}
+                run={run}
+                selected={run ? isSelected(selection, run.id) : false}
+                focused={focused}
+                columns={gridColumns}
+                goals={goals}
+                now={isLive(run) ? now : 0}
+                onFocusRow={setFocus}
+                onSelectClick={onSelectClick}
+              />
             );
           })}
         </tbody>
       </table>
     </div>
-  );
-}
-
-function GroupHeaderRow(props: {
-  id: string;
-  index: number;
-  style: React.CSSProperties;
-  focused: boolean;
-  segment: GridSegment;
-  groupBy: string;
-  columns: ColumnSpec[];
-  widths: number[];
-  onToggle(): void;
-}) {
-  const { segment, columns, widths } = props;
-  const group = segment.group;
-  const label = group === null || group.value === null ? "(none)" : String(group.value);
-  // The label spans the leading text columns (name, status, tags…), up to the first numeric one.
-  const firstNumeric = columns.findIndex((c) => c.numeric);
-  const labelSpan = Math.max(1, firstNumeric === -1 ? columns.length : firstNumeric);
-  const labelWidth = widths.slice(0, labelSpan).reduce((sum, w) => sum + (w ?? 0), 0);
-  return (
-    <tr
-      id={props.id}
-      aria-rowindex={props.index + 2}
-      aria-expanded={segment.expanded}
-      className={`rt-row rt-group-row${props.focused ? " is-focused" : ""}`}
-      style={props.style}
-    >
-      <td className="rt-cell rt-select" style={{ width: SELECT_WIDTH }}>
-        <button
-          type="button"
-          className="ghost rt-chevron"
-          tabIndex={-1}
-          aria-label={`${segment.expanded ? "collapse" : "expand"} group ${label}`}
-          onClick={props.onToggle}
-        >
-          {segment.expanded ? "▾" : "▸"}
-        </button>
-      </td>
-      <td className="rt-cell rt-group-label" colSpan={labelSpan} style={{ width: labelWidth }}>
-        <span className="muted">{`${props.groupBy} = `}</span>
-        <strong>{label}</strong>
-        <span className="rt-count" title={`${group?.count ?? 0} runs`}>
-          {group?.count ?? 0}
-        </span>
-      </td>
-      {columns.slice(labelSpan).map((col, j) => {
-        const stats = group?.fields[col.id];
-        return (
-          <td key={col.id} className={`rt-cell${col.numeric ? " num" : ""}`} style={{ width: widths[labelSpan + j] }}>
-            {stats ? (
-              <span
-                title={`mean ${formatNumber(stats.mean)} ± std ${formatNumber(stats.std)} over n = ${stats.n} runs${
-                  stats.min !== null && stats.max !== null
-                    ? `; min ${formatNumber(stats.min)}, max ${formatNumber(stats.max)}`
-                    : ""
-                }`}
-              >
-                {formatMeanStd(stats.mean, stats.std)}
-              </span>
-            ) : null}
-          </td>
-        );
-      })}
-    </tr>
   );
 }
