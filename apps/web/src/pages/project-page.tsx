@@ -4,6 +4,7 @@ import { useCallback, useMemo, useState } from "react";
 import { useApi } from "../api/api-context.js";
 import { useSearchParam } from "../app/url-state.js";
 import { ChartGrid, type ChartGridRun } from "../features/charts/chart-grid.js";
+import { groupSpec, groupValueOf } from "../features/runs-table/group-model.js";
 import { RunsTable } from "../features/runs-table/runs-table.js";
 import { decodeSelection } from "../features/runs-table/selection-model.js";
 import "../features/runs-table/project-layout.css";
@@ -20,13 +21,17 @@ const panes: { id: Pane; label: string }[] = [
   { id: "charts", label: "Charts" },
 ];
 
-const toChartRun = (r: Run): ChartGridRun => ({
-  id: r.id,
-  name: r.name || r.id.slice(0, 8),
-  group: r.group,
-  status: r.status,
-  startedAt: r.startedAt,
-});
+/** A run for the charts; grouped by the table's grouping field when there is one. */
+const toChartRun = (r: Run, groupBy: ReturnType<typeof groupSpec>): ChartGridRun => {
+  const value = groupBy ? groupValueOf(r, groupBy) : r.group;
+  return {
+    id: r.id,
+    name: r.name || r.id.slice(0, 8),
+    group: value === null ? null : String(value),
+    status: r.status,
+    startedAt: r.startedAt,
+  };
+};
 
 /** The selected runs' records (names, groups, status) for the charts, by id. */
 function useSelectedRuns(project: string, ids: readonly string[]) {
@@ -54,10 +59,11 @@ export function ProjectPage({ project }: { project: string }) {
   const [visible, setVisible] = useState<Run[]>([]);
   const onVisibleRuns = useCallback((runs: Run[]) => setVisible(runs), []);
 
+  const groupBy = groupSpec(groupParam);
   const chartRuns = useMemo(() => {
     const source = selectedIds.length > 0 ? (selected.data?.runs ?? []) : visible.slice(0, MAX_VISIBLE_CHART_RUNS);
-    return source.map(toChartRun);
-  }, [selectedIds.length, selected.data, visible]);
+    return source.map((r) => toChartRun(r, groupSpec(groupParam)));
+  }, [selectedIds.length, selected.data, visible, groupParam]);
   const chartSource =
     selectedIds.length > 0
       ? `${Math.min(selectedIds.length, MAX_CHART_RUNS)} selected runs`
@@ -90,7 +96,7 @@ export function ProjectPage({ project }: { project: string }) {
         {pane !== "table" ? (
           <section className="pane-charts" aria-label="charts">
             <p className="muted chart-source">Charts of {chartSource}.</p>
-            <ChartGrid project={project} runs={chartRuns} mode={groupParam === "group" ? "groups" : "runs"} />
+            <ChartGrid project={project} runs={chartRuns} mode={groupBy ? "groups" : "runs"} />
           </section>
         ) : null}
       </div>

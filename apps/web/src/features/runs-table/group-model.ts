@@ -1,3 +1,4 @@
+import type { Run } from "@looplab/core";
 import { type ColumnSpec, parseColumnId } from "./column-model.js";
 import { literalText } from "./key-catalog.js";
 
@@ -34,6 +35,29 @@ export function groupSpec(groupBy: string | null): ColumnSpec | null {
   const f = spec.field;
   if (f.kind === "attribute") return ["status", "group", "host", "name"].includes(f.name) ? spec : null;
   return f.kind === "config" || f.kind === "tag" ? spec : null;
+}
+
+const scalar = (v: unknown): GroupValue =>
+  typeof v === "string" || typeof v === "number" || typeof v === "boolean"
+    ? v
+    : v === undefined
+      ? null
+      : v === null
+        ? null
+        : JSON.stringify(v);
+
+/** A run's value of the grouping field (what the group aggregates group it under). */
+export function groupValueOf(run: Run, spec: ColumnSpec): GroupValue {
+  const f = spec.field;
+  if (!f) return null;
+  if (f.kind === "tag") return run.tags[f.key] ?? null;
+  if (f.kind === "attribute") return scalar((run as unknown as Record<string, unknown>)[f.name]);
+  if (f.kind !== "config") return null;
+  let value: unknown = run.config;
+  for (const segment of f.segments) {
+    value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[segment] : undefined;
+  }
+  return scalar(value);
 }
 
 export function groupKey(value: GroupValue): string {
