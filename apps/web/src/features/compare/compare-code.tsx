@@ -5,11 +5,13 @@ import { DiffView } from "../../components/diff-view.js";
 import { parseForgeRemote } from "../run/forge-link.js";
 import { CommitLink } from "../run/run-overview.js";
 import { CompareRunLabel } from "./compare-run-label.js";
+import { CompareSnapshots } from "./compare-snapshots.js";
 import { diffLines, splitLines, toUnifiedLines } from "./line-diff.js";
 
 /**
  * The code behind the runs: commits side by side (linked where the remote is a known forge),
- * then a line diff of two runs' captured uncommitted diffs (reference vs `?diff=<runId>`).
+ * then a line diff of two runs' captured uncommitted diffs (reference vs `?diff=<runId>`) and,
+ * where both stored one, of their code snapshots (`CompareSnapshots`).
  */
 export function CompareCode({ runs, refIndex }: { runs: readonly Run[]; refIndex: number }) {
   const [other, setOther] = useSearchParam("diff");
@@ -99,6 +101,7 @@ export function CompareCode({ runs, refIndex }: { runs: readonly Run[]; refIndex
               <DiffView lines={diff.lines} label="diff of uncommitted changes" />
             </>
           )}
+          <CompareSnapshots key={`${ref.id}:${b.id}`} a={ref} b={b} />
         </>
       ) : null}
     </div>
