@@ -5,7 +5,7 @@ import type { Readable } from "node:stream";
 import { failedPrecondition } from "@looplab/core";
 import type { CompleteSpec, PartSpec } from "../ports/blob-store.js";
 import { checkDigest, newSha256 } from "./digest-stream.js";
-import { copyHashed, fsyncFile, hashStream, isMissing, removeQuietly, writeHashed } from "./fs-files.js";
+import { copyHashed, hashStream, isMissing, removeQuietly, writeHashed } from "./fs-files.js";
 
 /**
  * Multipart staging in a local folder, `uploads/<id>/`:
@@ -15,16 +15,15 @@ import { copyHashed, fsyncFile, hashStream, isMissing, removeQuietly, writeHashe
  * - `parts/<n>`: parts that arrived out of order or concurrently, joined on completion.
  * The count m is in the file name, so a restarted server knows which parts the data file holds
  * (it then re-reads that prefix once to rebuild the whole-file digest).
- * Appended parts are flushed to disk in the background while later parts arrive, so the fsync
- * that completion needs before publishing finds little left to write.
+ * The data file is fsync'd once, on completion, before it is published. (An fsync per part in the
+ * background was tried: on Linux it holds the file while later parts are written, and at 1 GiB
+ * the upload ran at 97 MiB/s against 154 MiB/s with the single fsync.)
  */
 interface UploadState {
   appended: number;
   /** sha256 of data.<appended>'s bytes, when this process saw all of them. */
   hash: Hash | null;
   busy: boolean;
-  /** The background fsync of the data file, if one is running (it never rejects). */
-  flushing: Promise<void> | null;
 }
 
 export function createFsUploadStaging(root: string, publishBlob: (tmp: string, sha256: string) => Promise<void>) {
@@ -46,7 +45,7 @@ export function createFsUploadStaging(root: string, publishBlob: (tmp: string, s
       if (!isMissing(error)) throw error;
     }
     // With nothing appended yet the running digest starts here; otherwise it was lost with the process.
-    const state: UploadState = { appended, hash: appended === 0 ? newSha256() : null, busy: false, flushing: null };
+    const state: UploadState = { appended, hash: appended === 0 ? newSha256() : null, busy: false };
     states.set(uploadId, state);
     return state;
   }
@@ -69,26 +68,11 @@ export function createFsUploadStaging(root: string, publishBlob: (tmp: string, s
       await truncate(path, part.offset + part.size);
       await rename(path, dataPath(part.uploadId, m + 1));
       state.appended = m + 1;
-      flushInBackground(part.uploadId, state);
     } catch (error) {
       state.hash = before;
       await truncate(path, part.offset).catch(() => undefined);
       throw error;
     }
-  }
-
-  /**
-   * Starts an fsync of the data file unless one is running: the disk writes back the parts while
-   * the next ones arrive. Best effort (a failure or a rename in between is harmless): completion
-   * fsyncs the file again before publishing it.
-   */
-  function flushInBackground(uploadId: string, state: UploadState): void {
-    if (state.flushing) return;
-    state.flushing = fsyncFile(dataPath(uploadId, state.appended))
-      .catch(() => undefined)
-      .finally(() => {
-        state.flushing = null;
-      });
   }
 
   async function stageApart(part: PartSpec, body: Readable): Promise<void> {
@@ -136,7 +120,6 @@ export function createFsUploadStaging(root: string, publishBlob: (tmp: string, s
       if (state.busy) throw failedPrecondition("a part of this upload is still being written; retry when it is done");
       state.busy = true;
       try {
-        await state.flushing;
         const m = Math.min(state.appended, spec.partCount);
         const path = dataPath(spec.uploadId, m);
         if (m === 0) await writeFile(path, new Uint8Array(0));
