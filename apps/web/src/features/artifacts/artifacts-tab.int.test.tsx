@@ -12,14 +12,7 @@ import { type RealServer, startRealServer, testClient } from "../../testing/real
 import { ArtifactsTab } from "./artifacts-tab.js";
 
 // uPlot needs a canvas (absent in jsdom); the run page imports the charts.
-vi.mock("uplot", () => ({
-  default: class {
-    over = document.createElement("div");
-    setData() {}
-    setSize() {}
-    destroy() {}
-  },
-}));
+vi.mock("uplot", () => import("../../testing/inert-uplot.js"));
 
 configure({ asyncUtilTimeout: 10_000 });
 

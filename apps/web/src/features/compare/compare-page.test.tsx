@@ -9,14 +9,7 @@ import { RunPage } from "../../pages/run-page.js";
 import { startRealServer as startWebTestServer, type RealServer as WebTestServer } from "../../testing/real-server.js";
 
 // uPlot needs a canvas (absent in jsdom); the charts themselves are tested in charts/.
-vi.mock("uplot", () => ({
-  default: class {
-    over = document.createElement("div");
-    setData() {}
-    setSize() {}
-    destroy() {}
-  },
-}));
+vi.mock("uplot", () => import("../../testing/inert-uplot.js"));
 
 // A shared 2-core machine: give the real server and React time before failing.
 configure({ asyncUtilTimeout: 5_000 });

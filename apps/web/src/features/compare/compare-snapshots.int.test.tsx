@@ -14,14 +14,7 @@ import { ComparePage } from "../../pages/compare-page.js";
 import { type RealServer, startRealServer, testClient } from "../../testing/real-server.js";
 
 // uPlot needs a canvas (absent in jsdom); the compare page draws charts.
-vi.mock("uplot", () => ({
-  default: class {
-    over = document.createElement("div");
-    setData() {}
-    setSize() {}
-    destroy() {}
-  },
-}));
+vi.mock("uplot", () => import("../../testing/inert-uplot.js"));
 
 configure({ asyncUtilTimeout: 10_000 });
 
