@@ -59,11 +59,11 @@ export function ProjectPage({ project }: { project: string }) {
   const [visible, setVisible] = useState<Run[]>([]);
   const onVisibleRuns = useCallback((runs: Run[]) => setVisible(runs), []);
 
-  const groupBy = groupSpec(groupParam);
+  const groupBy = useMemo(() => groupSpec(groupParam), [groupParam]);
   const chartRuns = useMemo(() => {
     const source = selectedIds.length > 0 ? (selected.data?.runs ?? []) : visible.slice(0, MAX_VISIBLE_CHART_RUNS);
-    return source.map((r) => toChartRun(r, groupSpec(groupParam)));
-  }, [selectedIds.length, selected.data, visible, groupParam]);
+    return source.map((r) => toChartRun(r, groupBy));
+  }, [selectedIds.length, selected.data, visible, groupBy]);
   const chartSource =
     selectedIds.length > 0
       ? `${Math.min(selectedIds.length, MAX_CHART_RUNS)} selected runs`
