@@ -43,6 +43,7 @@ import {
 } from "../schemas/runs.js";
 import { artifactRoutes } from "./artifact-routes.js";
 import { dashboardRoutes } from "./dashboard-routes.js";
+import { queueRoutes } from "./queue-routes.js";
 import type { RouteContract } from "./route-contract.js";
 
 export type { RouteContract };
@@ -289,6 +290,7 @@ export const routes = {
   },
   ...dashboardRoutes,
   ...artifactRoutes,
+  ...queueRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;
