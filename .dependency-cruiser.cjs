@@ -49,8 +49,14 @@ module.exports = {
       name: "apps-do-not-import-each-other",
       comment: "except: the CLI may start the server and agent; tests may use @looplab/server/testing",
       severity: "error",
-      from: { path: "^apps/([^/]+)/", pathNot: "^apps/cli/" },
+      from: { path: "^apps/([^/]+)/", pathNot: ["^apps/cli/", tests] },
       to: { path: "^apps/([^/]+)/", pathNot: ["^apps/$1/"] },
+    },
+    {
+      name: "app-tests-use-only-server-testing",
+      severity: "error",
+      from: { path: "^apps/([^/]+)/(.*\\.(test|int\\.test|contract)\\.ts$|.*/testing/)", pathNot: "^apps/cli/" },
+      to: { path: "^apps/([^/]+)/", pathNot: ["^apps/$1/", "^apps/server/src/testing/index\\.ts$"] },
     },
     {
       name: "cli-uses-only-server-and-agent-entries",

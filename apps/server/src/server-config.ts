@@ -18,6 +18,12 @@ export const serverConfigSchema = z.object({
     .union([z.string(), z.number()])
     .default("5m")
     .transform((v) => parseDuration(v, "heartbeatTimeout")),
+  /** How long a queued job stays leased to an agent without a heartbeat (docs/queue.md). */
+  leaseTimeout: z
+    .union([z.string(), z.number()])
+    .default("60s")
+    .transform((v) => parseDuration(v, "leaseTimeout"))
+    .refine((ms) => ms >= 1000, "leaseTimeout must be at least 1s"),
   /** Soft-deleted runs older than this are purged by garbage collection; "0" disables it. */
   deletedRetention: z
     .union([z.string(), z.number()])
@@ -46,6 +52,7 @@ const envNames: Record<keyof ServerConfigInput, string> = {
   artifacts: "LOOPLAB_ARTIFACTS",
   artifactQuota: "LOOPLAB_ARTIFACT_QUOTA",
   heartbeatTimeout: "LOOPLAB_HEARTBEAT_TIMEOUT",
+  leaseTimeout: "LOOPLAB_LEASE_TIMEOUT",
   deletedRetention: "LOOPLAB_DELETED_RETENTION",
   bodyLimit: "LOOPLAB_BODY_LIMIT",
   allowUnauthenticatedRemote: "LOOPLAB_ALLOW_UNAUTHENTICATED_REMOTE",

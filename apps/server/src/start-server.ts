@@ -45,11 +45,13 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const blobStore = options.blobStore ?? openBlobStore(config.artifacts);
   const services = createServices(store, options.clock ?? systemClock, {
     artifacts: { blobs: blobStore, defaultQuotaBytes: config.artifactQuota },
+    queue: { leaseTimeoutMs: config.leaseTimeout },
   });
   const app = await buildApp(services, { logger, bodyLimit: config.bodyLimit, webRoot: config.webRoot });
   const stopTasks = startBackgroundTasks(services, {
     heartbeatTimeoutMs: config.heartbeatTimeout,
     deletedRetentionMs: config.deletedRetention,
+    leaseTimeoutMs: config.leaseTimeout,
     logger,
   });
   const stopArtifactUpkeep = startArtifactUpkeep(services, logger);

@@ -96,6 +96,16 @@ export interface InitOptions {
   codeSnapshot?: boolean | CodeSnapshotOptions;
   parentRunId?: string | null;
   resumedFrom?: string | null;
+  /**
+   * Node: tee stdout/stderr into the run's log (docs/logs.md). Default true in Node, false in
+   * the browser; never when LOOPLAB_JOB_ID is set (the agent captures a queued job's output).
+   */
+  captureConsole?: boolean;
+  /**
+   * Node: log `system/*` metrics (process CPU, memory, GPUs via nvidia-smi) every `intervalMs`
+   * (default true, every 10 s); never when LOOPLAB_JOB_ID is set.
+   */
+  systemMetrics?: boolean | { intervalMs?: number };
 }
 
 /**

@@ -37,7 +37,7 @@ export interface ProjectEventsSubscription {
 
 export type EventsTarget = LooplabClient | { url: string; fetch?: FetchLike; headers?: Record<string, string> };
 
-const eventTypes = new Set(["run", "metrics", "reset", "ready"]);
+const eventTypes = new Set(["run", "metrics", "logs", "reset", "ready"]);
 
 export function subscribeProjectEvents(
   target: EventsTarget,

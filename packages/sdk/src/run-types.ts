@@ -3,6 +3,7 @@ import type { ArtifactIo } from "./artifact-io.js";
 import type { BinaryTransfer } from "./binary-transfer.js";
 import type { LooplabClient } from "./client.js";
 import type { ArtifactSummary } from "./run-artifacts.js";
+import type { RunLogStats } from "./run-logs.js";
 import type { RunSettings } from "./run-settings.js";
 import type { OnSdkEvent } from "./sdk-events.js";
 import type { RunSpool } from "./spool.js";
@@ -55,6 +56,8 @@ export interface RunStats {
   spooledRecords: number;
   inFlightRecords: number;
   offline: boolean;
+  /** Console log lines (writeLog and console capture): sent, waiting, dropped. */
+  logLines: RunLogStats;
 }
 
 export interface RunDeps {

@@ -1,4 +1,4 @@
-import type { Run as RunRecord, RunStatus } from "@looplab/core";
+import type { LogStream, Run as RunRecord, RunStatus } from "@looplab/core";
 import type { CodeSnapshotOptions, LocalCheckpoint } from "./artifact-io.js";
 import { BinaryTransfer } from "./binary-transfer.js";
 import { DeliveryQueue } from "./delivery-queue.js";
@@ -12,6 +12,7 @@ import {
   type UsedArtifact,
 } from "./run-artifacts.js";
 import { RunHeartbeat } from "./run-heartbeat.js";
+import { RunLogs } from "./run-logs.js";
 import type { FinishOptions, FinishResult, LogOptions, RunDeps, RunInfo, RunStats, TagsInput } from "./run-types.js";
 import { sendRecord } from "./send-record.js";
 import { type SpoolRoute, spoolRecordName } from "./spool.js";
@@ -46,6 +47,10 @@ export class Run {
   private readonly artifacts: RunArtifacts;
   private artifactSummary: ArtifactSummary = { saved: 0, failed: [] };
   private readonly reported = new Set<string>();
+  private readonly logs: RunLogs;
+  private logBatches = 0;
+  /** Called once when the run stops running (console capture, system metrics). */
+  private readonly closers: (() => void)[] = [];
   private readonly flushTick = () => {
     this.timerArmed = false;
     this.flushBuffer(false);
@@ -95,6 +100,14 @@ export class Run {
       // Marked crashed during an outage, yet alive: resume it (after the records before).
       onCrashed: () => this.enqueueRecord("updateRun", { status: "running", resume: true }),
       reportOnce: (key, message) => this.reportOnce("heartbeat-failed", key, message),
+    });
+    this.logs = new RunLogs({
+      enqueue: (body) => {
+        const name = spoolRecordName(this.deps.now(), this.deps.session, ++this.seq, "appendLogs");
+        this.queue.enqueue(name, "appendLogs", body, 0);
+      },
+      batchId: () => `${this.id}-${this.deps.session}-log-${++this.logBatches}`,
+      now: deps.now,
     });
     this.artifacts = new RunArtifacts({
       runId: info.id,
@@ -162,6 +175,35 @@ export class Run {
       this.timerArmed = true;
       startTimer(this.flushTick, this.deps.settings.flushIntervalMs);
     }
+  }
+
+  /**
+   * Appends text to the run's console log (docs/logs.md), cut into lines at newlines; what
+   * console capture does with stdout/stderr in Node. Sent in the background; never throws.
+   */
+  writeLog(text: string, stream: LogStream = "stdout"): void {
+    if (this.state !== "running") return;
+    this.logs.write(stream, String(text));
+  }
+
+  /**
+   * @internal System metrics: one small batch of its own on the outbox (retried and spooled like
+   * any batch), apart from the caller's points — `log`'s step and `stats()` are left as they were.
+   */
+  logAtStep(metrics: Readonly<Record<string, number>>, step: number): void {
+    if (this.state !== "running") return;
+    const time = this.deps.now();
+    const points = Object.entries(metrics)
+      .filter(([, value]) => Number.isFinite(value))
+      .map(([key, value]) => ({ key, step, value, time }));
+    if (points.length === 0) return;
+    this.enqueueRecord("logMetrics", { batchId: `${this.id}-${this.deps.session}-sys-${++this.logBatches}`, points });
+  }
+
+  /** @internal Runs `fn` once when the run stops running (finish or process exit). */
+  onStop(fn: () => void): void {
+    if (this.state === "running") this.closers.push(fn);
+    else fn();
   }
 
   /** Sets tags (merged with the run's): `["baseline"]` or `{ team: "vision" }`. */
@@ -256,6 +298,7 @@ export class Run {
       spooledRecords: this.queue.spooledRecords,
       inFlightRecords: this.queue.inFlightRecords,
       offline: this.queue.offline,
+      logLines: this.logs.stats(),
     };
   }
 
@@ -273,6 +316,7 @@ export class Run {
       return;
     }
     const status: RunStatus = exitCode === 0 ? "finished" : "failed";
+    this.stopExtras();
     this.state = "finished";
     this.heartbeats.stop();
     this.flushBuffer();
@@ -284,6 +328,7 @@ export class Run {
   private async doFinish(requested: RunStatus, timeoutMs: number): Promise<FinishResult> {
     // Uploads first: the run is still alive (heartbeats) while its files go up.
     this.artifactSummary = await this.artifacts.drain();
+    this.stopExtras();
     this.state = "finishing";
     this.heartbeats.stop();
     this.flushBuffer();
@@ -299,6 +344,18 @@ export class Run {
     this.state = "finished";
     if (this.queue.pendingRecords === 0) this.settle();
     return this.result(status, delivered);
+  }
+
+  /** Stops console capture and system metrics, then hands the last log lines to the outbox. */
+  private stopExtras(): void {
+    for (const close of this.closers.splice(0)) {
+      try {
+        close();
+      } catch {
+        // Stopping a helper never fails a finish.
+      }
+    }
+    this.logs.close();
   }
 
   private result(status: RunStatus, delivered: boolean): FinishResult {

@@ -4,9 +4,10 @@
  * Node wires a folder-backed one (`createFileSpool`).
  *
  * A record is one idempotent request of one run, kept as its exact JSON body: a metrics batch
- * (its `batchId` makes a resend a no-op), the run's creation (client-chosen id) or an update.
+ * (its `batchId` makes a resend a no-op), a batch of console lines (same), the run's creation
+ * (client-chosen id) or an update.
  */
-export type SpoolRoute = "createRun" | "updateRun" | "logMetrics";
+export type SpoolRoute = "createRun" | "updateRun" | "logMetrics" | "appendLogs";
 
 export interface SpoolRecordName {
   /** Opaque, sortable: records replay in name order. */
@@ -47,7 +48,7 @@ export function spoolRecordName(time: number, session: string, seq: number, rout
 }
 
 /** `…-<seq>` may carry `a`/`b` suffixes: the halves of a batch split after a 413. */
-const NAME_PATTERN = /^\d{15}-[0-9a-z]+-\d{9}[ab]*\.(createRun|updateRun|logMetrics)\.json$/;
+const NAME_PATTERN = /^\d{15}-[0-9a-z]+-\d{9}[ab]*\.(createRun|updateRun|logMetrics|appendLogs)\.json$/;
 
 export function parseSpoolRecordName(name: string): SpoolRecordName | undefined {
   const match = NAME_PATTERN.exec(name);

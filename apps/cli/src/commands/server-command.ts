@@ -13,6 +13,10 @@ export function registerServerCommand(program: Command): void {
       "--heartbeat-timeout <duration>",
       "mark a running run crashed after this long without a heartbeat (default 5m)",
     )
+    .option(
+      "--lease-timeout <duration>",
+      "re-queue a job when its agent sends no heartbeat for this long (default 60s)",
+    )
     .option("--deleted-retention <duration>", "purge soft-deleted runs after this long (default 30d)")
     .option("--allow-unauthenticated-remote", "allow binding a non-loopback address without authentication")
     .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (default info)")
@@ -27,6 +31,7 @@ export function registerServerCommand(program: Command): void {
           artifacts: opts.artifacts as string | undefined,
           artifactQuota: opts.artifactQuota as string | undefined,
           heartbeatTimeout: opts.heartbeatTimeout as string | undefined,
+          leaseTimeout: opts.leaseTimeout as string | undefined,
           deletedRetention: opts.deletedRetention as string | undefined,
           allowUnauthenticatedRemote: opts.allowUnauthenticatedRemote as boolean | undefined,
           logLevel: opts.logLevel as "info" | undefined,

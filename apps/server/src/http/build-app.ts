@@ -7,6 +7,7 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from "fastify-type-provider-zod";
+import { registerMlflowRoutes } from "../mlflow/mlflow-routes.js";
 import type { Services } from "../services/index.js";
 import { SERVER_VERSION } from "../version.js";
 import { type AccessPolicy, installAccessGate, openAccess } from "./access-gate.js";
@@ -18,9 +19,13 @@ import { registerArtifactRoutes } from "./routes/artifact-routes.js";
 import { registerDashboardRoutes } from "./routes/dashboard-routes.js";
 import { registerEventRoutes } from "./routes/event-routes.js";
 import { registerImportRoutes } from "./routes/import-routes.js";
+import { registerLogRoutes } from "./routes/log-routes.js";
 import { registerMetricRoutes } from "./routes/metric-routes.js";
 import { registerProjectRoutes } from "./routes/project-routes.js";
+import { registerQueueRoutes } from "./routes/queue-routes.js";
+import { registerRegistryRoutes } from "./routes/registry-routes.js";
 import { registerRunRoutes } from "./routes/run-routes.js";
+import { registerSweepRoutes } from "./routes/sweep-routes.js";
 import { installWebUi } from "./web-ui.js";
 
 export interface AppOptions {
@@ -67,10 +72,15 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerProjectRoutes(app, services);
   registerRunRoutes(app, services);
   registerMetricRoutes(app, services);
+  registerLogRoutes(app, services);
   registerImportRoutes(app, services);
   registerEventRoutes(app, services);
   registerDashboardRoutes(app, services);
   registerArtifactRoutes(app, services);
+  registerSweepRoutes(app, services);
+  await registerMlflowRoutes(app, services);
+  registerRegistryRoutes(app, services);
+  registerQueueRoutes(app, services);
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   await installWebUi(app, options.webRoot);
   await app.ready();

@@ -1,6 +1,11 @@
 import type { MetricGoal, RunStatus } from "@looplab/core";
 import type { ArtifactRepo } from "./artifact-repo.js";
 import type { DashboardRepos } from "./dashboard-store.js";
+import type { LogRepo } from "./log-repo.js";
+import type { MlflowRepo } from "./mlflow-repo.js";
+import type { QueueRepo } from "./queue-repo.js";
+import type { RegistryRepo } from "./registry-repo.js";
+import type { SweepRepo } from "./sweep-repo.js";
 
 /**
  * The storage port (DESIGN.md §3): services depend on this interface only; the Kysely
@@ -229,6 +234,16 @@ export interface StoreRepos {
   dashboard: DashboardRepos;
   /** Artifact metadata: blobs, artifacts, uploads, lineage, retention (ports/artifact-repo.ts). */
   artifacts: ArtifactRepo;
+  /** Run console logs: lines, heads, batch ids (ports/log-repo.ts). */
+  logs: LogRepo;
+  /** Model registry: models, versions, tags, aliases (ports/registry-repo.ts). */
+  registry: RegistryRepo;
+  /** Jobs, agents and named queues (ports/queue-repo.ts). */
+  queue: QueueRepo;
+  /** Sweeps and their trials (ports/sweep-repo.ts). */
+  sweeps: SweepRepo;
+  /** MLflow-only data: experiment ids/names/tags, run inputs/outputs, logged models (ports/mlflow-repo.ts). */
+  mlflow: MlflowRepo;
 }
 
 export interface Store extends StoreRepos {

@@ -1,4 +1,4 @@
-import { encodeFloat, type MetricsEvent, type RunEvent, type RunEventReason } from "@looplab/core";
+import { encodeFloat, type LogsEvent, type MetricsEvent, type RunEvent, type RunEventReason } from "@looplab/core";
 import type { RunRecord, Store } from "../ports/store.js";
 import type { Clock } from "./clock.js";
 
@@ -12,7 +12,8 @@ import type { Clock } from "./clock.js";
 
 export type BusEvent =
   | { id: number; project: string; runId: string; type: "run"; data: RunEvent }
-  | { id: number; project: string; runId: string; type: "metrics"; data: MetricsEvent };
+  | { id: number; project: string; runId: string; type: "metrics"; data: MetricsEvent }
+  | { id: number; project: string; runId: string; type: "logs"; data: LogsEvent };
 
 export type BusListener = (event: BusEvent) => void;
 
@@ -33,6 +34,7 @@ export type EventBus = ReturnType<typeof createEventBus>;
 /** What the run and metric services publish through (after their transactions commit). */
 export type RunEvents = Pick<EventBus, "runChanged" | "runsChanged">;
 export type MetricEvents = Pick<EventBus, "metricsStored">;
+export type LogEvents = Pick<EventBus, "logsStored">;
 
 /** Most runs whose last published key counts are remembered (to send only keys that changed). */
 const TRACKED_RUNS = 10_000;
@@ -166,6 +168,15 @@ export function createEventBus(store: Store, clock: Clock, options: EventBusOpti
         flushTimer = setTimeout(() => void flushMetrics(), coalesceMs);
         flushTimer.unref?.();
       }
+    },
+
+    /** Lines were appended to a run's log (call after the transaction committed). */
+    logsStored(runId: string, projectId: string, lastSeq: number): void {
+      if (closed) return;
+      queue(runId, async () => {
+        const project = await projectName(projectId);
+        if (project !== null) emit({ project, runId, type: "logs", data: { runId, project, lastSeq } });
+      });
     },
 
     /** Subscribes to a project's events (optionally only some runs); returns the unsubscribe function. */

@@ -6,6 +6,11 @@ import { metricChunksMigration } from "./migrations/0002-metric-chunks.js";
 import { artifactsMigration } from "./migrations/0003-artifacts.js";
 import { savedViewsMigration } from "./migrations/0004-saved-views.js";
 import { projectKeysMigration } from "./migrations/0005-project-keys.js";
+import { queueMigration } from "./migrations/0006-queue.js";
+import { runLogsMigration } from "./migrations/0007-run-logs.js";
+import { sweepsMigration } from "./migrations/0008-sweeps.js";
+import { modelRegistryMigration } from "./migrations/0009-model-registry.js";
+import { mlflowMigration } from "./migrations/0010-mlflow.js";
 
 /** Numbered, forward-only migrations; one set for both dialects (DESIGN.md §10). */
 export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
@@ -15,6 +20,11 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "0003-artifacts": artifactsMigration(dialect),
     "0004-saved-views": savedViewsMigration(),
     "0005-project-keys": projectKeysMigration(),
+    "0006-queue": queueMigration(),
+    "0007-run-logs": runLogsMigration(),
+    "0008-sweeps": sweepsMigration(),
+    "0009-model-registry": modelRegistryMigration(),
+    "0010-mlflow": mlflowMigration(),
   };
 }
 

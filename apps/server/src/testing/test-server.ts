@@ -18,6 +18,8 @@ export interface TestServerOptions {
   store?: StoreFactory;
   port?: number;
   heartbeatTimeout?: string;
+  /** Queue lease duration ("60s" by default). */
+  leaseTimeout?: string;
   bodyLimit?: number;
   clock?: Clock;
   /** Serve the built dashboard from this folder (browser tests). */
@@ -37,6 +39,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       port: options.port ?? 0,
       db,
       heartbeatTimeout: options.heartbeatTimeout ?? "5m",
+      ...(options.leaseTimeout ? { leaseTimeout: options.leaseTimeout } : {}),
       ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
       ...(options.webRoot ? { webRoot: options.webRoot } : {}),
       ...(options.artifactQuota !== undefined ? { artifactQuota: options.artifactQuota } : {}),

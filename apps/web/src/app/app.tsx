@@ -3,9 +3,13 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 import { ApiProvider } from "../api/api-context.js";
 import { ComparePage } from "../pages/compare-page.js";
+import { ModelPage } from "../pages/model-page.js";
 import { ProjectPage } from "../pages/project-page.js";
 import { ProjectsPage } from "../pages/projects-page.js";
+import { QueuePage } from "../pages/queue-page.js";
+import { RegistryPage } from "../pages/registry-page.js";
 import { RunPage } from "../pages/run-page.js";
+import { SweepPage } from "../pages/sweep-page.js";
 import { Link, matchRoute, paths, useLocationHref } from "./router.js";
 import { useTheme } from "./theme.js";
 
@@ -38,6 +42,17 @@ function Shell() {
           </Link>
         ) : null}
         <span className="spacer" />
+        <nav className="topnav">
+          <Link href={paths.queue()} aria-current={route.page === "queue" ? "page" : undefined}>
+            Queue
+          </Link>
+          <Link
+            href={paths.models()}
+            aria-current={route.page === "models" || route.page === "model" ? "page" : undefined}
+          >
+            Models
+          </Link>
+        </nav>
         <button
           type="button"
           className="ghost"
@@ -52,6 +67,10 @@ function Shell() {
         {route.page === "project" && <ProjectPage project={route.project} />}
         {route.page === "compare" && <ComparePage project={route.project} />}
         {route.page === "run" && <RunPage runId={route.runId} />}
+        {route.page === "queue" && <QueuePage />}
+        {route.page === "sweep" && <SweepPage sweepId={route.sweepId} />}
+        {route.page === "models" && <RegistryPage />}
+        {route.page === "model" && <ModelPage name={route.name} />}
         {route.page === "not-found" && <p className="error">No page at {route.path}</p>}
       </main>
     </div>

@@ -30,6 +30,10 @@ export type Route =
   | { page: "project"; project: string }
   | { page: "compare"; project: string }
   | { page: "run"; runId: string }
+  | { page: "queue" }
+  | { page: "sweep"; sweepId: string }
+  | { page: "models" }
+  | { page: "model"; name: string }
   | { page: "not-found"; path: string };
 
 export function matchRoute(pathname: string): Route {
@@ -40,6 +44,11 @@ export function matchRoute(pathname: string): Route {
     if (parts.length === 3 && parts[2] === "compare") return { page: "compare", project: parts[1] };
   }
   if (parts[0] === "runs" && parts[1] !== undefined && parts.length === 2) return { page: "run", runId: parts[1] };
+  if (parts[0] === "queue" && parts.length === 1) return { page: "queue" };
+  if (parts[0] === "sweeps" && parts[1] !== undefined && parts.length === 2)
+    return { page: "sweep", sweepId: parts[1] };
+  if (parts[0] === "models" && parts.length === 1) return { page: "models" };
+  if (parts[0] === "models" && parts[1] !== undefined && parts.length === 2) return { page: "model", name: parts[1] };
   return { page: "not-found", path: pathname };
 }
 
@@ -49,6 +58,10 @@ export const paths = {
   compare: (project: string, runIds: string[]) =>
     `/projects/${encodeURIComponent(project)}/compare?runs=${runIds.map(encodeURIComponent).join(",")}`,
   run: (runId: string) => `/runs/${encodeURIComponent(runId)}`,
+  queue: (search = "") => `/queue${search}`,
+  sweep: (sweepId: string) => `/sweeps/${encodeURIComponent(sweepId)}`,
+  models: () => "/models",
+  model: (name: string) => `/models/${encodeURIComponent(name)}`,
 };
 
 /** An anchor that navigates in-page on a plain left click and behaves as a link otherwise. */

@@ -8,6 +8,7 @@ import { groupSpec, groupValueOf } from "../features/runs-table/group-model.js";
 import { RunsTable } from "../features/runs-table/runs-table.js";
 import { decodeSelection } from "../features/runs-table/selection-model.js";
 import "../features/runs-table/project-layout.css";
+import { ProjectSweeps } from "../features/sweeps/project-sweeps.js";
 
 /** Most selected runs drawn in the chart region. */
 export const MAX_CHART_RUNS = 50;
@@ -73,6 +74,7 @@ export function ProjectPage({ project }: { project: string }) {
     <div className={`project-page layout-${pane}`}>
       <header className="project-head">
         <h1>{project}</h1>
+        <ProjectSweeps project={project} />
         <div className="pane-switch" role="tablist" aria-label="view">
           {panes.map((p) => (
             <button

@@ -3,6 +3,8 @@ import { Link, paths } from "../app/router.js";
 import { useSearchParam } from "../app/url-state.js";
 import { ArtifactsTab } from "../features/artifacts/artifacts-tab.js";
 import { ChartGrid } from "../features/charts/chart-grid.js";
+import { LogsTab } from "../features/logs/logs-tab.js";
+import { RunModelVersions } from "../features/registry/run-model-versions.js";
 import { ConfigHistory, ConfigTree } from "../features/run/config-tree.js";
 import { RunNotes } from "../features/run/run-notes.js";
 import { RunEnvironment, RunGit, RunSummary } from "../features/run/run-overview.js";
@@ -17,6 +19,7 @@ const tabs = [
   { id: "config", label: "Config" },
   { id: "notes", label: "Notes" },
   { id: "artifacts", label: "Artifacts" },
+  { id: "logs", label: "Logs" },
 ] as const;
 type TabId = (typeof tabs)[number]["id"];
 
@@ -64,6 +67,7 @@ export function RunPage({ runId }: { runId: string }) {
         </Link>
         {r.deletedAt !== null ? <span className="error">deleted</span> : null}
       </div>
+      <RunModelVersions runId={r.id} />
       <RunTags
         tags={r.tags}
         onAdd={(key, value) => update({ tags: { [key]: value } })}
@@ -111,6 +115,7 @@ export function RunPage({ runId }: { runId: string }) {
       ) : null}
       {tab === "notes" ? <RunNotes notes={r.notes} onSave={(notes) => update({ notes })} /> : null}
       {tab === "artifacts" ? <ArtifactsTab runId={r.id} live={r.status === "running"} /> : null}
+      {tab === "logs" ? <LogsTab runId={r.id} project={r.project} live={r.status === "running"} /> : null}
     </section>
   );
 }

@@ -75,7 +75,7 @@ export const queueRoutes = {
     method: "POST",
     path: "/api/v1/jobs/:jobId/cancel",
     summary:
-      "Cancel a job: a queued one at once (its run becomes killed, or pruned), a leased or running one by asking its agent (SIGTERM, then SIGKILL). Cancelling a finished job changes nothing",
+      "Cancel a job: a queued one at once (its run becomes killed, or pruned), a leased or running one by asking its agent (SIGTERM, then SIGKILL). Cancelling a finished job is 409 FAILED_PRECONDITION",
     params: jobParams,
     body: cancelJobBody,
     response: jobSchema,

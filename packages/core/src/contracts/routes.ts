@@ -44,6 +44,7 @@ import {
 import { artifactRoutes } from "./artifact-routes.js";
 import { dashboardRoutes } from "./dashboard-routes.js";
 import { queueRoutes } from "./queue-routes.js";
+import { registryRoutes } from "./registry-routes.js";
 import type { RouteContract } from "./route-contract.js";
 
 export type { RouteContract };
@@ -291,6 +292,7 @@ export const routes = {
   ...dashboardRoutes,
   ...artifactRoutes,
   ...queueRoutes,
+  ...registryRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;

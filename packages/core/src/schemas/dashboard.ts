@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { epochMs, projectNameSchema, runIdSchema, tagKeySchema, wireFloat } from "./common.js";
+import type { LogsEvent } from "./logs.js";
 import { metricGoalSchema } from "./projects.js";
 import { runStatusSchema, tagsSchema } from "./runs.js";
 
@@ -90,6 +91,7 @@ export type ReadyEvent = z.infer<typeof readyEventSchema>;
 export type ProjectEvent =
   | { type: "run"; id: string; data: RunEvent }
   | { type: "metrics"; id: string; data: MetricsEvent }
+  | { type: "logs"; id: string; data: LogsEvent }
   | { type: "reset"; id: string; data: ResetEvent }
   | { type: "ready"; id: string; data: ReadyEvent };
 export type ProjectEventType = ProjectEvent["type"];

@@ -6,5 +6,6 @@ export * from "./logs.js";
 export * from "./metrics.js";
 export * from "./projects.js";
 export * from "./queue.js";
+export * from "./registry.js";
 export * from "./runs.js";
 export * from "./sweep-api.js";

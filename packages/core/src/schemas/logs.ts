@@ -25,6 +25,7 @@ export const appendLogsBody = z
     lines: z.array(logLineInput).min(1).max(MAX_LOG_LINES_PER_BATCH),
   })
   .meta({ id: "AppendLogsBody" });
+export type AppendLogsBody = z.infer<typeof appendLogsBody>;
 
 export const appendLogsResult = z.object({
   /** Lines stored by this call (0 for a replayed batch). */
@@ -56,3 +57,10 @@ export const logPageSchema = z
     hasMore: z.boolean(),
   })
   .meta({ id: "LogPage" });
+export type LogPage = z.infer<typeof logPageSchema>;
+
+/** `event: logs` on a project's live stream — lines were appended to a run's log (up to `lastSeq`). */
+export const logsEventSchema = z
+  .object({ runId: z.string(), project: z.string(), lastSeq: z.number().int().min(0) })
+  .meta({ id: "LogsEvent" });
+export type LogsEvent = z.infer<typeof logsEventSchema>;

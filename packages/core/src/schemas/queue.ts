@@ -123,7 +123,9 @@ export const cancelJobBody = z
     /** `pruned` is what a sweep's early stopping sends: the run ends as pruned rather than killed. */
     reason: z.enum(["cancelled", "pruned"]).default("cancelled"),
   })
-  .default({ reason: "cancelled" });
+  // A POST without a body arrives as null.
+  .nullish()
+  .transform((body) => body ?? { reason: "cancelled" as const });
 
 // ── Agents ────────────────────────────────────────────────────────────────────────────────
 export const gpuSchema = z
@@ -188,7 +190,15 @@ export const agentHeartbeatBody = z.strictObject({
 
 export const agentHeartbeatResult = z.object({
   /** Jobs of this agent whose lease was renewed, with cancellation requests to act on. */
-  jobs: z.array(z.object({ jobId: queueIdSchema, cancelRequested: z.boolean(), leaseExpiresAt: epochMs })),
+  jobs: z.array(
+    z.object({
+      jobId: queueIdSchema,
+      cancelRequested: z.boolean(),
+      leaseExpiresAt: epochMs,
+      /** Why the job is to stop when cancelRequested: the agent finishes it with this outcome (absent: "cancelled"). */
+      cancelReason: z.enum(["cancelled", "pruned"]).nullable().optional(),
+    }),
+  ),
   /** Jobs the agent still runs but no longer holds (lease expired, re-queued elsewhere): stop them. */
   lost: z.array(queueIdSchema),
 });

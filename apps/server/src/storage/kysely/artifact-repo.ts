@@ -18,7 +18,8 @@ const blobFromRow = (row: { sha256: string; size: unknown; created_at: unknown; 
 /** Artifact metadata for SQLite and PostgreSQL alike (migration 0003-artifacts). */
 export function createArtifactRepo(db: Executor): ArtifactRepo {
   /** Rows that hold their blob: anything not collected (live or soft-deleted). */
-  const unreferenced = sql<boolean>`not exists (select 1 from artifacts a where a.sha256 = artifact_blobs.sha256 and a.collected_at is null)`;
+  /** Registered model versions pin their digests too (model_version_files, docs/registry.md). */
+  const unreferenced = sql<boolean>`not exists (select 1 from artifacts a where a.sha256 = artifact_blobs.sha256 and a.collected_at is null) and not exists (select 1 from model_version_files p where p.sha256 = artifact_blobs.sha256)`;
   const releasedBefore = (before: number) => sql<boolean>`coalesce(released_at, created_at) < ${before}`;
 
   function filtered(request: Omit<ArtifactListRequest, "afterPath" | "limit">) {

@@ -7,17 +7,24 @@ import { migrateToLatest } from "../migrate.js";
 import { createRunSearch } from "../search/run-search.js";
 import { createArtifactRepo } from "./artifact-repo.js";
 import { createDashboardRepos } from "./dashboard-repos.js";
+import { createLogRepo } from "./log-repo.js";
+import { createMlflowRepo } from "./mlflow-repo.js";
 import { createProjectRepo } from "./project-repo.js";
+import { createQueueRepo } from "./queue-repo.js";
+import { createRegistryRepo } from "./registry-repo.js";
 import { createRunRepo } from "./run-repo.js";
+import { createSweepRepo } from "./sweep-repo.js";
 
 function reposFor(db: Kysely<Database> | Transaction<Database>, dialect: Store["dialect"]): StoreRepos {
   const metrics = createMetricRepo(db, dialect);
   const artifacts = createArtifactRepo(db);
+  const logs = createLogRepo(db);
   const runs = createRunRepo(db, {
     search: createRunSearch(db as Kysely<Database>, dialect),
     purgeMetrics: async (runId) => {
       await metrics.purgeRun(runId);
       await artifacts.purgeRun(runId, Date.now());
+      await logs.purgeRun(runId);
     },
   });
   const projectRepo = createProjectRepo(db, (runId) => runs.purge(runId));
@@ -28,7 +35,18 @@ function reposFor(db: Kysely<Database> | Transaction<Database>, dialect: Store["
       await artifacts.purgeProject(id, Date.now());
     },
   };
-  return { projects, runs, metrics, dashboard: createDashboardRepos(db, dialect), artifacts };
+  return {
+    projects,
+    runs,
+    metrics,
+    dashboard: createDashboardRepos(db, dialect),
+    artifacts,
+    logs,
+    registry: createRegistryRepo(db, dialect),
+    queue: createQueueRepo(db, dialect),
+    sweeps: createSweepRepo(db),
+    mlflow: createMlflowRepo(db),
+  };
 }
 
 /** The one Store implementation, for SQLite and PostgreSQL alike. Runs migrations first. */
