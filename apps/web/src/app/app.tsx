@@ -1,17 +1,20 @@
 import type { LooplabClient } from "@looplab/sdk";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { ApiProvider } from "../api/api-context.js";
-import { ComparePage } from "../pages/compare-page.js";
-import { ModelPage } from "../pages/model-page.js";
-import { ProjectPage } from "../pages/project-page.js";
 import { ProjectsPage } from "../pages/projects-page.js";
-import { QueuePage } from "../pages/queue-page.js";
-import { RegistryPage } from "../pages/registry-page.js";
-import { RunPage } from "../pages/run-page.js";
-import { SweepPage } from "../pages/sweep-page.js";
-import { Link, matchRoute, paths, useLocationHref } from "./router.js";
+import { Link, matchRoute, paths, type Route, useLocationHref } from "./router.js";
 import { useTheme } from "./theme.js";
+
+// Each page is its own chunk, loaded when first visited: the charts, tables and diff viewers of
+// one page do not delay the first paint of another.
+const ProjectPage = lazy(() => import("../pages/project-page.js").then((m) => ({ default: m.ProjectPage })));
+const ComparePage = lazy(() => import("../pages/compare-page.js").then((m) => ({ default: m.ComparePage })));
+const RunPage = lazy(() => import("../pages/run-page.js").then((m) => ({ default: m.RunPage })));
+const QueuePage = lazy(() => import("../pages/queue-page.js").then((m) => ({ default: m.QueuePage })));
+const SweepPage = lazy(() => import("../pages/sweep-page.js").then((m) => ({ default: m.SweepPage })));
+const RegistryPage = lazy(() => import("../pages/registry-page.js").then((m) => ({ default: m.RegistryPage })));
+const ModelPage = lazy(() => import("../pages/model-page.js").then((m) => ({ default: m.ModelPage })));
 
 export function App({ client }: { client?: LooplabClient }) {
   const [queryClient] = useState(
@@ -63,16 +66,26 @@ function Shell() {
         </button>
       </header>
       <main className="content">
-        {route.page === "projects" && <ProjectsPage />}
-        {route.page === "project" && <ProjectPage project={route.project} />}
-        {route.page === "compare" && <ComparePage project={route.project} />}
-        {route.page === "run" && <RunPage runId={route.runId} />}
-        {route.page === "queue" && <QueuePage />}
-        {route.page === "sweep" && <SweepPage sweepId={route.sweepId} />}
-        {route.page === "models" && <RegistryPage />}
-        {route.page === "model" && <ModelPage name={route.name} />}
-        {route.page === "not-found" && <p className="error">No page at {route.path}</p>}
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <Page route={route} />
+        </Suspense>
       </main>
     </div>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  return (
+    <>
+      {route.page === "projects" && <ProjectsPage />}
+      {route.page === "project" && <ProjectPage project={route.project} />}
+      {route.page === "compare" && <ComparePage project={route.project} />}
+      {route.page === "run" && <RunPage runId={route.runId} />}
+      {route.page === "queue" && <QueuePage />}
+      {route.page === "sweep" && <SweepPage sweepId={route.sweepId} />}
+      {route.page === "models" && <RegistryPage />}
+      {route.page === "model" && <ModelPage name={route.name} />}
+      {route.page === "not-found" && <p className="error">No page at {route.path}</p>}
+    </>
   );
 }
