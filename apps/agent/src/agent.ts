@@ -14,9 +14,10 @@ import { type Logger, pino } from "pino";
 import type { AgentSettings, StopMode } from "./agent-options.js";
 import { sleep } from "./backoff.js";
 import { createGpuProbe } from "./gpu-probe.js";
+import type { JobExecutor } from "./job-executor.js";
 import { createJobRunner } from "./job-runner.js";
 import { type SupervisedJob, superviseJob } from "./job-supervisor.js";
-import { createLocalProcessExecutor, type JobExecutor } from "./local-process-executor.js";
+import { createLocalProcessExecutor } from "./local-process-executor.js";
 import { createServerCalls } from "./server-calls.js";
 import { createSlotAllocator, defaultCpuSlots, selectGpus } from "./slot-allocator.js";
 

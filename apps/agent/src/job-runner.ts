@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { fillCommand, type Job } from "@looplab/core";
 import type { LooplabClient } from "@looplab/sdk";
 import type { Logger } from "pino";
+import type { JobExecutor, ProcessExit, RunningProcess } from "./job-executor.js";
 import { createLineSplitter } from "./line-splitter.js";
-import type { JobExecutor, ProcessExit, RunningProcess } from "./local-process-executor.js";
 import { createRunOutput, type RunOutput } from "./run-output.js";
 
 export interface JobEnvInput {

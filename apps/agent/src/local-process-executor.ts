@@ -7,36 +7,8 @@
 import { spawn } from "node:child_process";
 import type { Readable } from "node:stream";
 import { sleep } from "./backoff.js";
+import type { JobExecutor, ProcessExit } from "./job-executor.js";
 import { groupAlive, signalGroup } from "./process-group.js";
-
-export interface ProcessSpec {
-  argv: readonly string[];
-  env: NodeJS.ProcessEnv;
-  cwd?: string;
-}
-
-export interface ProcessExit {
-  /** Exit code of the main process; null when a signal ended it. */
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-export interface RunningProcess {
-  pid: number;
-  stdout: Readable;
-  stderr: Readable;
-  /** Resolves when the main process has ended and its group is gone. */
-  exited: Promise<ProcessExit>;
-  /** SIGTERM to the group, SIGKILL after `graceMs` if anything of it is left; resolves at exit. */
-  terminate(graceMs: number): Promise<ProcessExit>;
-}
-
-export type StartOutcome = { ok: true; process: RunningProcess } | { ok: false; error: string };
-
-/** The agent's way of running jobs (a Slurm or Kubernetes executor would offer the same). */
-export interface JobExecutor {
-  start(spec: ProcessSpec): Promise<StartOutcome>;
-}
 
 function describeSpawnError(error: NodeJS.ErrnoException, command: string): string {
   if (error.code === "ENOENT") return `command not found: ${command}`;
