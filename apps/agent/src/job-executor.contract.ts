@@ -24,7 +24,8 @@ async function output(proc: RunningProcess): Promise<string> {
   return out;
 }
 
-async function firstLines(proc: RunningProcess, count: number): Promise<string[]> {
+/** The first `count` lines the process prints on stdout. */
+export async function firstLines(proc: RunningProcess, count: number): Promise<string[]> {
   const lines: string[] = [];
   let text = "";
   return new Promise((resolve) => {
@@ -38,7 +39,8 @@ async function firstLines(proc: RunningProcess, count: number): Promise<string[]
   });
 }
 
-function alive(pid: number): boolean {
+/** True while the process exists and is not a zombie. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch {

@@ -1,40 +1,11 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { describeJobExecutorContract } from "./job-executor.contract.js";
-import type { RunningProcess } from "./job-executor.js";
+import { alive, describeJobExecutorContract, firstLines } from "./job-executor.contract.js";
 import { createLocalProcessExecutor } from "./local-process-executor.js";
 import { parseProcStat } from "./process-group.js";
 
 const stubborn = fileURLToPath(new URL("../test/fixtures/stubborn-job.mjs", import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    // A zombie waiting to be reaped has ended.
-    return parseProcStat(readFileSync(`/proc/${pid}/stat`, "utf8"))?.state !== "Z";
-  } catch {
-    return process.platform !== "linux";
-  }
-}
-
-async function firstLines(proc: RunningProcess, count: number): Promise<string[]> {
-  const lines: string[] = [];
-  let text = "";
-  return new Promise((resolve) => {
-    proc.stdout.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-      const parts = text.split("\n");
-      text = parts.pop() ?? "";
-      lines.push(...parts);
-      if (lines.length >= count) resolve(lines);
-    });
-  });
-}
 
 describeJobExecutorContract("local process", createLocalProcessExecutor, { local: process.platform === "linux" });
 
