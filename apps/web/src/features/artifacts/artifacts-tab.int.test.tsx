@@ -1,14 +1,12 @@
 // @vitest-environment jsdom
 import { createHash } from "node:crypto";
 import type { LooplabClient } from "@looplab/sdk";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, configure, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import type { ReactNode } from "react";
+import { cleanup, configure, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ApiProvider } from "../../api/api-context.js";
 import { paths } from "../../app/router.js";
 import { RunPage } from "../../pages/run-page.js";
 import { type RealServer, startRealServer, testClient } from "../../testing/real-server.js";
+import { renderWithApi } from "../../testing/render-with-api.js";
 import { ArtifactsTab } from "./artifacts-tab.js";
 
 // uPlot needs a canvas (absent in jsdom); the run page imports the charts.
@@ -86,21 +84,12 @@ afterEach(() => {
   window.history.replaceState(null, "", "/");
 });
 
-function renderWith(node: ReactNode) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={queryClient}>
-      <ApiProvider client={api}>{node}</ApiProvider>
-    </QueryClientProvider>,
-  );
-}
-
 const fileRow = (path: string) => document.querySelector(`tr[data-path="${path}"]`) as HTMLTableRowElement | null;
 
 describe("Artifacts tab against a real server", () => {
   it("opens from the run page's tabs and shows the file tree with sizes, types and digests", async () => {
     window.history.replaceState(null, "", `/runs/${a}`);
-    renderWith(<RunPage runId={a} />);
+    renderWithApi(api, <RunPage runId={a} />);
     fireEvent.click(await screen.findByRole("tab", { name: "Artifacts" }));
     expect(new URLSearchParams(window.location.search).get("tab")).toBe("artifacts");
     const tree = await screen.findByRole("table", { name: "artifact files" });
@@ -133,7 +122,7 @@ describe("Artifacts tab against a real server", () => {
   });
 
   it("downloads through a plain link to the content route, serving the same bytes", async () => {
-    renderWith(<ArtifactsTab runId={a} live={false} />);
+    renderWithApi(api, <ArtifactsTab runId={a} live={false} />);
     const link = await screen.findByRole("link", { name: "download model/model.onnx" });
     const href = link.getAttribute("href") ?? "";
     expect(href).toBe(`${server.url}/api/v1/runs/${a}/artifacts/content?path=model%2Fmodel.onnx`);
@@ -146,7 +135,7 @@ describe("Artifacts tab against a real server", () => {
   });
 
   it("lists checkpoints by step with metrics, retention state and the latest marked", async () => {
-    renderWith(<ArtifactsTab runId={a} live={false} />);
+    renderWithApi(api, <ArtifactsTab runId={a} live={false} />);
     const table = await screen.findByRole("table", { name: "checkpoints" });
     const row = (step: number) => table.querySelector(`tr[data-step="${step}"]`) as HTMLElement;
     await waitFor(() => expect(row(200)).not.toBeNull());
@@ -161,7 +150,7 @@ describe("Artifacts tab against a real server", () => {
   });
 
   it("links lineage both ways: the consumer to its producer, the producer to its consumers", async () => {
-    renderWith(<ArtifactsTab runId={b} live={false} />);
+    renderWithApi(api, <ArtifactsTab runId={b} live={false} />);
     // B has no files of its own…
     expect(await screen.findByText("No artifacts yet")).toBeTruthy();
     // …but used A's model.
@@ -171,7 +160,7 @@ describe("Artifacts tab against a real server", () => {
     expect(within(used).getByRole("link", { name: a }).getAttribute("href")).toBe(paths.run(a));
     cleanup();
 
-    renderWith(<ArtifactsTab runId={a} live={false} />);
+    renderWithApi(api, <ArtifactsTab runId={a} live={false} />);
     const produced = await screen.findByRole("list", { name: "produced artifacts" });
     const usedBy = within(produced).getByRole("button", { name: "used by 1 run" });
     expect(produced.textContent).toContain("not used by any run"); // preds.csv
@@ -181,7 +170,7 @@ describe("Artifacts tab against a real server", () => {
   });
 
   it("pages through a long file list with Load more", async () => {
-    renderWith(<ArtifactsTab runId={c} live={false} pageSize={10} />);
+    renderWithApi(api, <ArtifactsTab runId={c} live={false} pageSize={10} />);
     await screen.findByText(/Showing 10 of 25 files/);
     expect(fileRow("files/f-009.txt")).not.toBeNull();
     expect(fileRow("files/f-010.txt")).toBeNull();

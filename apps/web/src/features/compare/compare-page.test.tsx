@@ -1,12 +1,11 @@
 // @vitest-environment jsdom
 import { createClient, type LooplabClient } from "@looplab/sdk";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, configure, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, configure, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ApiProvider } from "../../api/api-context.js";
 import { ComparePage } from "../../pages/compare-page.js";
 import { RunPage } from "../../pages/run-page.js";
 import { startRealServer as startWebTestServer, type RealServer as WebTestServer } from "../../testing/real-server.js";
+import { renderWithApi } from "../../testing/render-with-api.js";
 
 // uPlot needs a canvas (absent in jsdom); the charts themselves are tested in charts/.
 vi.mock("uplot", () => import("../../testing/inert-uplot.js"));
@@ -69,19 +68,10 @@ afterEach(() => {
   window.history.replaceState(null, "", "/");
 });
 
-function renderWith(node: React.ReactNode) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={queryClient}>
-      <ApiProvider client={client}>{node}</ApiProvider>
-    </QueryClientProvider>,
-  );
-}
-
 describe("compare page against a real server", () => {
   it("shows the config diff, metric deltas by goal and the code difference", async () => {
     window.history.replaceState(null, "", `/projects/cmp/compare?runs=${a},${b}`);
-    renderWith(<ComparePage project="cmp" />);
+    renderWithApi(client, <ComparePage project="cmp" />);
     const config = await screen.findByRole("table", { name: "config diff" });
     expect(within(config).getByText("lr")).toBeTruthy();
     expect(within(config).queryByText("model.depth")).toBeNull(); // equal: hidden
@@ -107,7 +97,7 @@ describe("compare page against a real server", () => {
 
   it("switches the reference run through the URL", async () => {
     window.history.replaceState(null, "", `/projects/cmp/compare?runs=${a},${b}&ref=${b}`);
-    renderWith(<ComparePage project="cmp" />);
+    renderWithApi(client, <ComparePage project="cmp" />);
     const metrics = await screen.findByRole("table", { name: "metric summaries" });
     await waitFor(() => expect(metrics.querySelector(".delta.better")?.textContent).toContain("+0.1")); // val/acc 0.8 vs 0.7
   });
@@ -116,7 +106,7 @@ describe("compare page against a real server", () => {
 describe("run page against a real server", () => {
   it("edits notes as Markdown and adds and removes tags", async () => {
     window.history.replaceState(null, "", `/runs/${a}?tab=notes`);
-    renderWith(<RunPage runId={a} />);
+    renderWithApi(client, <RunPage runId={a} />);
     fireEvent.click(await screen.findByRole("button", { name: "Edit notes" }));
     fireEvent.change(screen.getByLabelText("notes"), { target: { value: "**tuned** <script>x</script>" } });
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
@@ -135,7 +125,7 @@ describe("run page against a real server", () => {
   });
 
   it("shows the overview with a forge link and the coloured diff", async () => {
-    renderWith(<RunPage runId={b} />);
+    renderWithApi(client, <RunPage runId={b} />);
     const link = await screen.findByRole("link", { name: "GitHub: acme/model" });
     expect(link.getAttribute("href")).toBe("https://github.com/acme/model");
     expect(screen.getByRole("region", { name: "uncommitted diff" }).querySelector(".diff-add")?.textContent).toBe(

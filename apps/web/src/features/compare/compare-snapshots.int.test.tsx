@@ -4,14 +4,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { LooplabClient } from "@looplab/sdk";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, configure, fireEvent, render, screen, within } from "@testing-library/react";
-import type { ReactNode } from "react";
+import { cleanup, configure, fireEvent, screen, within } from "@testing-library/react";
 import { create as createTar } from "tar";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ApiProvider } from "../../api/api-context.js";
 import { ComparePage } from "../../pages/compare-page.js";
 import { type RealServer, startRealServer, testClient } from "../../testing/real-server.js";
+import { renderWithApi } from "../../testing/render-with-api.js";
 
 // uPlot needs a canvas (absent in jsdom); the compare page draws charts.
 vi.mock("uplot", () => import("../../testing/inert-uplot.js"));
@@ -87,19 +85,10 @@ afterEach(() => {
   window.history.replaceState(null, "", "/");
 });
 
-function renderWith(node: ReactNode) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={queryClient}>
-      <ApiProvider client={api}>{node}</ApiProvider>
-    </QueryClientProvider>,
-  );
-}
-
 describe("code snapshots on the compare page against a real server", () => {
   it("shows sizes, then on request the changed files with a line diff", async () => {
     window.history.replaceState(null, "", `/projects/snap/compare?runs=${ids.base},${ids.cand}`);
-    renderWith(<ComparePage project="snap" />);
+    renderWithApi(api, <ComparePage project="snap" />);
     const sizes = await screen.findByLabelText("snapshot sizes");
     expect(sizes.textContent).toMatch(/base: \d+ B · cand: \d+ B/);
     // Lazy: nothing is downloaded before the click.
@@ -120,7 +109,7 @@ describe("code snapshots on the compare page against a real server", () => {
 
   it("says so when only one of the two runs stored a snapshot", async () => {
     window.history.replaceState(null, "", `/projects/snap/compare?runs=${ids.solo},${ids.bare}`);
-    renderWith(<ComparePage project="snap" />);
+    renderWithApi(api, <ComparePage project="snap" />);
     expect(await screen.findByText(/only solo stored a code snapshot/)).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Compare code snapshots" })).toBeNull();
   });

@@ -1,12 +1,10 @@
 // @vitest-environment jsdom
 import type { LooplabClient } from "@looplab/sdk";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, configure, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import type { ReactNode } from "react";
+import { cleanup, configure, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiProvider } from "../../api/api-context.js";
 import { RunPage } from "../../pages/run-page.js";
 import { type RealServer, startRealServer, testClient } from "../../testing/real-server.js";
+import { renderWithApi } from "../../testing/render-with-api.js";
 import { LogsTab } from "./logs-tab.js";
 
 // uPlot needs a canvas (absent in jsdom); the run page imports the charts.
@@ -55,21 +53,12 @@ afterEach(() => {
   window.history.replaceState(null, "", "/");
 });
 
-function renderWith(node: ReactNode) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={queryClient}>
-      <ApiProvider client={api}>{node}</ApiProvider>
-    </QueryClientProvider>,
-  );
-}
-
 const renderedSeqs = () => [...document.querySelectorAll<HTMLElement>(".log-line")].map((el) => Number(el.dataset.seq));
 
 describe("Logs tab against a real server", () => {
   it("opens from the run page and shows the end of the log, virtualised, stderr marked", async () => {
     window.history.replaceState(null, "", `/runs/${done}`);
-    renderWith(<RunPage runId={done} />);
+    renderWithApi(api, <RunPage runId={done} />);
     fireEvent.click(await screen.findByRole("tab", { name: "Logs" }));
     expect(new URLSearchParams(window.location.search).get("tab")).toBe("logs");
     await waitFor(() => expect(renderedSeqs().length).toBeGreaterThan(0));
@@ -85,7 +74,7 @@ describe("Logs tab against a real server", () => {
   });
 
   it("loads earlier lines page by page until the first", async () => {
-    renderWith(<LogsTab runId={done} project="logs-ui" live={false} />);
+    renderWithApi(api, <LogsTab runId={done} project="logs-ui" live={false} />);
     const earlier = await screen.findByRole("button", { name: "Load earlier lines" });
     fireEvent.click(earlier);
     await waitFor(() => expect(renderedSeqs()[0]).toBe(201));
@@ -96,7 +85,7 @@ describe("Logs tab against a real server", () => {
   });
 
   it("highlights search matches in the loaded lines and counts them", async () => {
-    renderWith(<LogsTab runId={done} project="logs-ui" live={false} />);
+    renderWithApi(api, <LogsTab runId={done} project="logs-ui" live={false} />);
     await waitFor(() => expect(renderedSeqs().length).toBeGreaterThan(0));
     fireEvent.change(screen.getByRole("searchbox", { name: "search logs" }), { target: { value: "error" } });
     expect((await screen.findByRole("status", { name: "matches" })).textContent).toBe("50 matching lines");
@@ -116,7 +105,7 @@ describe("Logs tab against a real server", () => {
     Object.assign(URL, { createObjectURL: create, revokeObjectURL: () => {} });
     const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(() => {});
     try {
-      renderWith(<LogsTab runId={done} project="logs-ui" live={false} />);
+      renderWithApi(api, <LogsTab runId={done} project="logs-ui" live={false} />);
       await waitFor(() => expect(renderedSeqs().length).toBeGreaterThan(0));
       fireEvent.click(screen.getByRole("button", { name: "Download" }));
       await waitFor(() => expect(click).toHaveBeenCalled());
@@ -142,7 +131,7 @@ describe("Logs tab against a real server", () => {
       params: { runId: live },
       body: { lines: [{ stream: "stdout", text: "starting", time: 1 }] },
     });
-    renderWith(<LogsTab runId={live} project="logs-ui" live={true} />);
+    renderWithApi(api, <LogsTab runId={live} project="logs-ui" live={true} />);
     await waitFor(() => expect(renderedSeqs()).toEqual([1]));
     await api.call("appendLogs", {
       params: { runId: live },

@@ -1,16 +1,14 @@
 // @vitest-environment jsdom
 import { createHash } from "node:crypto";
 import type { LooplabClient } from "@looplab/sdk";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, configure, fireEvent, render, screen, within } from "@testing-library/react";
-import type { ReactNode } from "react";
+import { cleanup, configure, fireEvent, screen, within } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ApiProvider } from "../../api/api-context.js";
 import { matchRoute, paths } from "../../app/router.js";
 import { ModelPage } from "../../pages/model-page.js";
 import { RegistryPage } from "../../pages/registry-page.js";
 import { RunPage } from "../../pages/run-page.js";
 import { type RealServer, startRealServer, testClient } from "../../testing/real-server.js";
+import { renderWithApi } from "../../testing/render-with-api.js";
 
 // uPlot needs a canvas (absent in jsdom); the run page imports the charts.
 vi.mock("uplot", () => import("../../testing/inert-uplot.js"));
@@ -64,15 +62,6 @@ afterEach(() => {
   window.history.replaceState(null, "", "/");
 });
 
-function renderWith(node: ReactNode) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={queryClient}>
-      <ApiProvider client={api}>{node}</ApiProvider>
-    </QueryClientProvider>,
-  );
-}
-
 describe("registry pages against a real server", () => {
   it("routes /models and /models/:name", () => {
     expect(matchRoute("/models")).toEqual({ page: "models" });
@@ -80,7 +69,7 @@ describe("registry pages against a real server", () => {
   });
 
   it("lists models with latest version, aliases and a link to each model; filters by name", async () => {
-    renderWith(<RegistryPage />);
+    renderWithApi(api, <RegistryPage />);
     const table = await screen.findByRole("table", { name: "registered models" });
     const row = table.querySelector('tr[data-model="digits-mlp"]') as HTMLElement;
     const cells = within(row).getAllByRole("cell");
@@ -96,7 +85,7 @@ describe("registry pages against a real server", () => {
   });
 
   it("shows a model's versions with stage, aliases, run links and the run's metrics at registration", async () => {
-    renderWith(<ModelPage name="digits-mlp" />);
+    renderWithApi(api, <ModelPage name="digits-mlp" />);
     const table = await screen.findByRole("table", { name: "model versions" });
     const rows = [...table.querySelectorAll("tbody tr")] as HTMLElement[];
     expect(rows.map((r) => r.dataset.version)).toEqual(["3", "2", "1"]);
@@ -122,7 +111,7 @@ describe("registry pages against a real server", () => {
 
   it("says on the run page which model versions a run was registered as", async () => {
     window.history.replaceState(null, "", `/runs/${runB}`);
-    renderWith(<RunPage runId={runB} />);
+    renderWithApi(api, <RunPage runId={runB} />);
     const line = await screen.findByText(/Registered as/);
     const links = within(line).getAllByRole("link");
     expect(links.map((l) => l.textContent)).toEqual(["digits-mlp v2", "digits-mlp v3"]);
@@ -130,7 +119,7 @@ describe("registry pages against a real server", () => {
   });
 
   it("shows an error for a missing model", async () => {
-    renderWith(<ModelPage name="nope" />);
+    renderWithApi(api, <ModelPage name="nope" />);
     expect((await screen.findByText(/Could not load model nope/)).textContent).toContain("not found");
   });
 });

@@ -1,12 +1,11 @@
 // @vitest-environment jsdom
 import { createClient, type LooplabClient } from "@looplab/sdk";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, configure, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, configure, screen, waitFor, within } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ApiProvider } from "../../api/api-context.js";
 import { ProjectPage } from "../../pages/project-page.js";
 import { SweepPage } from "../../pages/sweep-page.js";
 import { type RealServer, startRealServer } from "../../testing/real-server.js";
+import { renderWithApi } from "../../testing/render-with-api.js";
 
 // uPlot needs a canvas (absent in jsdom); the charts themselves are tested in charts/.
 vi.mock("uplot", () => import("../../testing/inert-uplot.js"));
@@ -69,18 +68,9 @@ afterEach(() => {
   window.history.replaceState(null, "", "/");
 });
 
-function renderWith(node: React.ReactNode) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={queryClient}>
-      <ApiProvider client={client}>{node}</ApiProvider>
-    </QueryClientProvider>,
-  );
-}
-
 describe("sweep page", () => {
   it("shows progress, the best trial, the curve, parallel coordinates and every trial with its run", async () => {
-    renderWith(<SweepPage sweepId={sweepId} />);
+    renderWithApi(client, <SweepPage sweepId={sweepId} />);
     expect(await screen.findByRole("heading", { level: 1, name: /Sweep web-sweep/ })).toBeTruthy();
     expect(screen.getByText("finished")).toBeTruthy();
     expect(screen.getByText("6 done / 6")).toBeTruthy();
@@ -100,14 +90,14 @@ describe("sweep page", () => {
   });
 
   it("lists the project's sweeps on the project page with a link to each", async () => {
-    renderWith(<ProjectPage project="web-sweeps" />);
+    renderWithApi(client, <ProjectPage project="web-sweeps" />);
     const summary = await screen.findByText("Sweeps (1)");
     const link = within(summary.parentElement as HTMLElement).getByRole("link", { name: "web-sweep" });
     expect(link.getAttribute("href")).toBe(`/sweeps/${sweepId}`);
   });
 
   it("says so for an unknown sweep", async () => {
-    renderWith(<SweepPage sweepId={"f".repeat(32)} />);
+    renderWithApi(client, <SweepPage sweepId={"f".repeat(32)} />);
     expect(await screen.findByText(/Could not load the sweep/)).toBeTruthy();
   });
 });
