@@ -6,6 +6,8 @@ import { cpus } from "node:os";
 import { benchArtifacts } from "./artifacts.js";
 import { benchBrowser } from "./browser.js";
 import { benchIngest } from "./ingest.js";
+import { benchMlflow } from "./mlflow.js";
+import { benchQueue } from "./queue.js";
 import { benchRead } from "./read.js";
 import { figures } from "./report.js";
 import { benchSdk } from "./sdk-overhead.js";
@@ -20,6 +22,8 @@ const suites: Record<string, () => Promise<void>> = {
   browser: benchBrowser,
   artifacts: benchArtifacts,
   sweeps: benchSweeps,
+  queue: benchQueue,
+  mlflow: benchMlflow,
 };
 
 const asked = process.argv.slice(2);
