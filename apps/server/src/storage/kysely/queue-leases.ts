@@ -68,10 +68,11 @@ export function createQueueLeases(db: Executor, dialect: SqlDialectName) {
           eb.and([eb("gpus", "=", 0), eb("cpus", "<=", request.freeCpuSlots)]),
         ]),
       )
+      // Exactly the claim index's order (jobs_claim), so the first row comes from the index
+      // instead of a sort over every queued job.
       .orderBy("priority", "desc")
       .orderBy("created_at", "asc")
       .orderBy("seq", "asc")
-      .orderBy("id", "asc")
       .limit(1)
       .$if(pg, (q) => q.forUpdate().skipLocked())
       .executeTakeFirst();
