@@ -121,7 +121,7 @@ export function createMlflowRuns(services: Services, experiments: MlflowExperime
 
   async function logMetrics(run: RunRecord, points: MetricInput[]): Promise<void> {
     if (points.length === 0) return;
-    for (const p of points) validateKey("metric", p.key);
+    for (const key of new Set(points.map((p) => p.key))) validateKey("metric", key);
     await metrics.log(run.id, {
       points: points.map((p) => ({ key: p.key, step: p.step ?? 0, value: p.value, time: p.timestamp })),
     });

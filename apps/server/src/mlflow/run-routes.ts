@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Services } from "../services/index.js";
+import { metricList } from "./metric-list.js";
 import { invalidParameter } from "./mlflow-errors.js";
 import { double, int64 } from "./mlflow-json.js";
 import { registerMlflowRoute } from "./mlflow-route.js";
@@ -9,7 +10,6 @@ import { LIMITS, type MlflowRuns } from "./mlflow-runs.js";
 
 const keyValue = z.object({ key: z.string(), value: z.string() });
 const runRef = { run_id: z.string().optional(), run_uuid: z.string().optional() };
-const metric = z.object({ key: z.string(), value: double, timestamp: int64, step: int64.optional() });
 
 export function runIdOf(input: { run_id?: string | undefined; run_uuid?: string | undefined }): string {
   const id = input.run_id || input.run_uuid;
@@ -157,7 +157,7 @@ export function registerRunRoutes(app: FastifyInstance, services: Services, runs
       path: "/mlflow/runs/log-batch",
       body: z.object({
         ...runRef,
-        metrics: z.array(metric).optional(),
+        metrics: metricList.optional(),
         params: z.array(keyValue).optional(),
         tags: z.array(keyValue).optional(),
       }),
@@ -190,7 +190,7 @@ export function registerRunRoutes(app: FastifyInstance, services: Services, runs
       const run = await runs.requireActive(runIdOf(body));
       await runs.logParams(run, params);
       await runs.logMetrics(run, metrics);
-      await runs.setTags(await runs.require(run.id), tags);
+      if (tags.length > 0) await runs.setTags(await runs.require(run.id), tags);
       return {};
     },
   );
