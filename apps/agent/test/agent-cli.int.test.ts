@@ -6,13 +6,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Job } from "@looplab/core";
 import { createClient, type LooplabClient } from "@looplab/sdk";
 import { cliBinPath, type RunningServer, startTestServer } from "@looplab/server/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+import { fixture, waitFor } from "./support/agent-test-server.js";
 
 let server: RunningServer;
 let client: LooplabClient;
@@ -51,16 +49,6 @@ function startCli(args: string[]) {
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return { child, exited, output: () => output };
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function enqueueHolding(holdMs: number): Promise<Job> {

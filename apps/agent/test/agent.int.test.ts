@@ -4,41 +4,18 @@
  * cancel kills the job, and a job whose agent died with SIGKILL resumes elsewhere from its
  * checkpoint once its lease expires.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Job } from "@looplab/core";
-import { createClient, type LooplabClient } from "@looplab/sdk";
-import { freePort, type RunningServer, startTestServer } from "@looplab/server/testing";
+import { createClient } from "@looplab/sdk";
+import { freePort, startTestServer } from "@looplab/server/testing";
 import { pino } from "pino";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type AgentHandle, startAgent } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { startAgent } from "../src/index.js";
+import { fakeSmi, fixture, repoRoot, useAgentTestServer, waitFor } from "./support/agent-test-server.js";
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const fakeSmi = fixture("fake-nvidia-smi.mjs");
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-
-let server: RunningServer;
-let client: LooplabClient;
-let dir: string;
-const agents: AgentHandle[] = [];
-const children: ChildProcess[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer({ leaseTimeout: "2s" });
-  client = createClient({ url: server.url });
-  dir = mkdtempSync(join(tmpdir(), "looplab-agent-it-"));
-});
-afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
-  await Promise.all(agents.splice(0).map((a) => a.stop("handback")));
-});
-afterAll(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const t = useAgentTestServer("looplab-agent-it-");
 
 const env = (extra: Record<string, string> = {}) => ({
   ...process.env,
@@ -48,7 +25,7 @@ const env = (extra: Record<string, string> = {}) => ({
 
 function agent(options: Partial<Parameters<typeof startAgent>[0]> = {}) {
   const handle = startAgent({
-    url: server.url,
+    url: t.server.url,
     nvidiaSmiPath: fakeSmi,
     env: env(),
     claimWaitMs: 1000,
@@ -56,33 +33,23 @@ function agent(options: Partial<Parameters<typeof startAgent>[0]> = {}) {
     logger: pino({ level: process.env.AGENT_TEST_LOG ?? "silent" }),
     ...options,
   });
-  agents.push(handle);
+  t.agents.push(handle);
   return handle;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const getJob = (jobId: string) => client.call("getJob", { params: { jobId } });
+const getJob = (jobId: string) => t.client.call("getJob", { params: { jobId } });
 const jobsEnded = (ids: string[]) =>
   waitFor(`jobs ${ids.join(", ")} to end`, async () => {
     const jobs = await Promise.all(ids.map(getJob));
     return jobs.every((j) => ["succeeded", "failed", "cancelled"].includes(j.state)) && jobs;
   });
 const logTexts = async (runId: string) =>
-  (await client.call("readLogs", { params: { runId }, query: { limit: 1000 } })).lines.map((l) => l.text);
+  (await t.client.call("readLogs", { params: { runId }, query: { limit: 1000 } })).lines.map((l) => l.text);
 
 describe("agent with a real server", () => {
   it("runs three 1-GPU jobs on 2 GPUs: at most two at once, never on the same GPU; logs and metrics land on the runs", async () => {
-    const out = join(dir, "gpu-jobs.jsonl");
-    const { jobs } = await client.call("enqueueJobs", {
+    const out = join(t.dir, "gpu-jobs.jsonl");
+    const { jobs } = await t.client.call("enqueueJobs", {
       body: {
         project: "agent-it",
         command: [process.execPath, fixture("gpu-job.mjs")],
@@ -112,24 +79,24 @@ describe("agent with a real server", () => {
 
     for (const job of ended) {
       const i = job.config.i as number;
-      const run = await client.getRun(job.runId);
+      const run = await t.client.getRun(job.runId);
       expect(run.status).toBe("finished");
       const texts = await logTexts(job.runId);
       expect(texts.some((t) => /^job \d on GPU [01]$/.test(t))).toBe(true);
       expect(texts).toContain(JSON.stringify({ looplab: { step: 1, "val/acc": i / 10 } }));
-      const points = await client.seriesPoints(job.runId, { key: "val/acc" });
+      const points = await t.client.seriesPoints(job.runId, { key: "val/acc" });
       expect(JSON.stringify(points)).toContain(String(i / 10));
     }
   });
 
   it("skips a GPU busy with other work (re-probed before each claim) and gives a 2-GPU job two GPUs", async () => {
-    const readings = join(dir, "readings.csv");
+    const readings = join(t.dir, "readings.csv");
     const gpuLine = (i: number, used: number) => `${i}, GPU-${i}, Fake GPU, 1000, ${used}, 0`;
     writeFileSync(readings, `${gpuLine(0, 900)}\n${gpuLine(1, 0)}\n`);
-    const out = join(dir, "busy-jobs.jsonl");
+    const out = join(t.dir, "busy-jobs.jsonl");
     const enqueue = async (gpus: number, i: number) =>
       (
-        await client.call("enqueueJobs", {
+        await t.client.call("enqueueJobs", {
           body: {
             project: "agent-it",
             command: [process.execPath, fixture("gpu-job.mjs")],
@@ -157,7 +124,7 @@ describe("agent with a real server", () => {
 
   it("a command that cannot start and a non-zero exit fail their jobs with the reason; the agent carries on", async () => {
     const enqueue = async (command: string[], config: Record<string, unknown> = {}) =>
-      (await client.call("enqueueJobs", { body: { project: "agent-it", command, config, maxAttempts: 1 } }))
+      (await t.client.call("enqueueJobs", { body: { project: "agent-it", command, config, maxAttempts: 1 } }))
         .jobs[0] as Job;
     const missing = await enqueue(["pyhton-not-installed", "train.py"]);
     const exits = await enqueue([process.execPath, fixture("echo-job.mjs")], { exit: 3 });
@@ -171,13 +138,13 @@ describe("agent with a real server", () => {
     ]);
     expect(ended[1]?.exitCode).toBe(3);
     expect(await logTexts(missing.runId)).toContain("[looplab] command not found: pyhton-not-installed");
-    expect((await client.getRun(missing.runId)).status).toBe("failed");
+    expect((await t.client.getRun(missing.runId)).status).toBe("failed");
   });
 
   it("cancel stops the job (SIGTERM, then SIGKILL after the grace period): the run ends killed", async () => {
     const {
       jobs: [job],
-    } = await client.call("enqueueJobs", {
+    } = await t.client.call("enqueueJobs", {
       body: {
         project: "agent-it",
         command: [process.execPath, fixture("stubborn-job.mjs")],
@@ -187,16 +154,16 @@ describe("agent with a real server", () => {
     const id = (job as Job).id;
     agent({ graceMs: 500 });
     await waitFor("the job to run", async () => (await getJob(id)).state === "running");
-    await client.call("cancelJob", { params: { jobId: id }, body: {} });
+    await t.client.call("cancelJob", { params: { jobId: id }, body: {} });
     const [ended] = (await jobsEnded([id])) as Job[];
     expect(ended?.state).toBe("cancelled");
-    expect((await client.getRun((job as Job).runId)).status).toBe("killed");
+    expect((await t.client.getRun((job as Job).runId)).status).toBe("killed");
   });
 
   it("a job whose agent was SIGKILLed resumes on another agent from its checkpoint once its lease expires", async () => {
     const {
       jobs: [job],
-    } = await client.call("enqueueJobs", {
+    } = await t.client.call("enqueueJobs", {
       body: {
         project: "agent-resume",
         command: [process.execPath, "--import", "tsx", fixture("checkpoint-job.ts")],
@@ -206,16 +173,16 @@ describe("agent with a real server", () => {
     const { id, runId } = job as Job;
     const first = spawn(process.execPath, ["--import", "tsx", fixture("run-agent.ts")], {
       cwd: repoRoot,
-      env: env({ LOOPLAB_URL: server.url, LOOPLAB_NVIDIA_SMI: fakeSmi, LOOPLAB_LOG_LEVEL: "warn" }),
+      env: env({ LOOPLAB_URL: t.server.url, LOOPLAB_NVIDIA_SMI: fakeSmi, LOOPLAB_LOG_LEVEL: "warn" }),
       stdio: ["ignore", "inherit", "inherit"],
     });
-    children.push(first);
+    t.children.push(first);
     const saved = await waitFor(
       "the first attempt to save its checkpoint",
       async () => (await logTexts(runId)).find((t) => t.startsWith("checkpoint saved")),
       60_000,
     );
-    // The machine dies: the agent and its job's process group, without a word to the server.
+    // The machine dies: the agent and its job's process group, without a word to the t.server.
     const jobPid = Number(/pid (\d+)/.exec(saved)?.[1]);
     first.kill("SIGKILL");
     process.kill(-jobPid, "SIGKILL");
@@ -225,12 +192,12 @@ describe("agent with a real server", () => {
     expect(ended).toMatchObject({ state: "succeeded", runId, attempts: 2 });
     const texts = await logTexts(runId);
     expect(texts).toContain(`resumed from weights of run ${runId} at step 5`);
-    expect((await client.getRun(runId)).status).toBe("finished");
+    expect((await t.client.getRun(runId)).status).toBe("finished");
   });
 
   it("outlives a server restart: retries until the server is back, then takes jobs again", async () => {
     const port = await freePort();
-    const db = `sqlite:${join(dir, "restart.db")}`;
+    const db = `sqlite:${join(t.dir, "restart.db")}`;
     let own = await startTestServer({ dbUrl: db, port, leaseTimeout: "5s" });
     const ownClient = createClient({ url: own.url });
     const handle = agent({ url: own.url, cpus: 1 });

@@ -4,47 +4,22 @@
  * docs/queue.md), while a job whose agent vanished (SIGKILL, agent and job) is run again until its
  * `maxAttempts`, then fails with "lease expired N times".
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Job } from "@looplab/core";
-import { createClient, type LooplabClient } from "@looplab/sdk";
-import { type RunningServer, startTestServer } from "@looplab/server/testing";
 import { pino } from "pino";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type AgentHandle, startAgent } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { startAgent } from "../src/index.js";
+import { fakeSmi, fixture, repoRoot, useAgentTestServer, waitFor } from "./support/agent-test-server.js";
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const fakeSmi = fixture("fake-nvidia-smi.mjs");
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-
-let server: RunningServer;
-let client: LooplabClient;
-let dir: string;
-const agents: AgentHandle[] = [];
-const children: ChildProcess[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer({ leaseTimeout: "2s" });
-  client = createClient({ url: server.url });
-  dir = mkdtempSync(join(tmpdir(), "looplab-racing-"));
-});
-afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
-  await Promise.all(agents.splice(0).map((a) => a.stop("handback")));
-});
-afterAll(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const t = useAgentTestServer("looplab-racing-");
 
 const cpuEnv = { ...process.env, FAKE_NVIDIA_SMI_FIXTURE: "0-gpus" };
 
 function agent(queue: string, name: string) {
   const handle = startAgent({
-    url: server.url,
+    url: t.server.url,
     nvidiaSmiPath: fakeSmi,
     env: cpuEnv,
     cpus: 1,
@@ -54,21 +29,11 @@ function agent(queue: string, name: string) {
     graceMs: 500,
     logger: pino({ level: process.env.AGENT_TEST_LOG ?? "silent" }),
   });
-  agents.push(handle);
+  t.agents.push(handle);
   return handle;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const getJob = (jobId: string) => client.call("getJob", { params: { jobId } });
+const getJob = (jobId: string) => t.client.call("getJob", { params: { jobId } });
 const ended = (jobId: string, timeoutMs?: number) =>
   waitFor(
     `job ${jobId} to end`,
@@ -91,7 +56,7 @@ const appendingJob = (file: string, holdMs: number, exitCode = 0) => [
 ];
 
 async function enqueue(queue: string, command: string[], maxAttempts?: number): Promise<Job> {
-  const { jobs } = await client.call("enqueueJobs", {
+  const { jobs } = await t.client.call("enqueueJobs", {
     body: { project: "racing", queue, command, ...(maxAttempts ? { maxAttempts } : {}) },
   });
   return jobs[0] as Job;
@@ -106,7 +71,7 @@ describe("two agents racing", () => {
     await new Promise((r) => setTimeout(r, 300));
     const ran: Job[] = [];
     for (let round = 0; round < 10; round++) {
-      const file = join(dir, `race-${round}.txt`);
+      const file = join(t.dir, `race-${round}.txt`);
       const job = await enqueue("race", appendingJob(file, 50));
       const done = await ended(job.id);
       expect(done).toMatchObject({ state: "succeeded", attempts: 1 });
@@ -122,7 +87,7 @@ describe("two agents racing", () => {
     }
     // Each job is on one agent's record only: the other got nothing.
     const held = async (agentId: string | null) =>
-      (await client.call("listJobs", { query: { agentId: agentId as string, queue: "race", limit: 100 } })).jobs.map(
+      (await t.client.call("listJobs", { query: { agentId: agentId as string, queue: "race", limit: 100 } })).jobs.map(
         (j) => j.id,
       );
     const byA = await held(a.agentId);
@@ -135,25 +100,25 @@ describe("two agents racing", () => {
 describe("retries", () => {
   it("a job whose process exits non-zero fails at once, even with attempts left", async () => {
     agent("exits", "exiter");
-    const file = join(dir, "exit.txt");
+    const file = join(t.dir, "exit.txt");
     const job = await enqueue("exits", appendingJob(file, 10, 3), 3);
     const done = await ended(job.id);
     expect(done).toMatchObject({ state: "failed", attempts: 1, exitCode: 3, error: "exit code 3" });
     await new Promise((r) => setTimeout(r, 2500)); // longer than a lease: nothing runs it again
     expect(linesOf(file)).toHaveLength(1);
     expect((await getJob(job.id)).state).toBe("failed");
-    expect((await client.getRun(job.runId)).status).toBe("failed");
+    expect((await t.client.getRun(job.runId)).status).toBe("failed");
   });
 
   it("a job whose agent vanished runs again until maxAttempts, then fails", async () => {
-    const file = join(dir, "vanish.txt");
+    const file = join(t.dir, "vanish.txt");
     const job = await enqueue("vanish", appendingJob(file, 120_000), 2);
     for (let attempt = 1; attempt <= 2; attempt++) {
       const agentProcess = spawn(process.execPath, ["--import", "tsx", fixture("run-agent.ts")], {
         cwd: repoRoot,
         env: {
           ...cpuEnv,
-          LOOPLAB_URL: server.url,
+          LOOPLAB_URL: t.server.url,
           LOOPLAB_NVIDIA_SMI: fakeSmi,
           LOOPLAB_QUEUES: "vanish",
           LOOPLAB_CPUS: "1",
@@ -161,11 +126,11 @@ describe("retries", () => {
         },
         stdio: ["ignore", "inherit", "inherit"],
       });
-      children.push(agentProcess);
+      t.children.push(agentProcess);
       const line = await waitFor(`attempt ${attempt} to start`, async () => linesOf(file)[attempt - 1], 60_000);
       expect(line.split(" ")[0]).toBe(job.runId);
       expect((await getJob(job.id)).attempts).toBe(attempt);
-      // The machine dies: the agent and the job's process group, without a word to the server.
+      // The machine dies: the agent and the job's process group, without a word to the t.server.
       agentProcess.kill("SIGKILL");
       process.kill(-Number(line.split(" ")[1]), "SIGKILL");
       if (attempt === 1) {
@@ -174,12 +139,12 @@ describe("retries", () => {
           return j.state === "queued" && j;
         });
         expect(requeued).toMatchObject({ attempts: 1, agentId: null });
-        expect((await client.getRun(job.runId)).status).toBe("crashed");
+        expect((await t.client.getRun(job.runId)).status).toBe("crashed");
       }
     }
     const failed = await ended(job.id);
     expect(failed).toMatchObject({ state: "failed", attempts: 2, error: "lease expired 2 times" });
     expect(linesOf(file)).toHaveLength(2);
-    expect((await client.getRun(job.runId)).status).toBe("crashed");
+    expect((await t.client.getRun(job.runId)).status).toBe("crashed");
   });
 });
