@@ -103,6 +103,19 @@ export function registerLoggedModelRoutes(app: FastifyInstance, services: Servic
     return next;
   }
 
+  /** Sets key/value entries of a logged model's `tags` or `params` map, keeping the others. */
+  function setEntries(
+    modelId: string,
+    field: "tags" | "params",
+    entries: readonly { key: string; value: string }[] = [],
+  ) {
+    return patch(modelId, (p) => {
+      const map = (p[field] ?? {}) as Record<string, string>;
+      for (const e of entries) map[e.key] = e.value;
+      p[field] = map;
+    });
+  }
+
   registerMlflowRoute(
     app,
     {
@@ -176,11 +189,7 @@ export function registerLoggedModelRoutes(app: FastifyInstance, services: Servic
       body: z.object({ tags: z.array(keyValue).optional() }),
     },
     async ({ params, body }) => {
-      await patch(params.model_id ?? "", (p) => {
-        const tags = (p.tags ?? {}) as Record<string, string>;
-        for (const t of body.tags ?? []) tags[t.key] = t.value;
-        p.tags = tags;
-      });
+      await setEntries(params.model_id ?? "", "tags", body.tags);
       return {};
     },
   );
@@ -209,11 +218,7 @@ export function registerLoggedModelRoutes(app: FastifyInstance, services: Servic
       body: z.object({ params: z.array(keyValue).optional() }),
     },
     async ({ params, body }) => {
-      await patch(params.model_id ?? "", (p) => {
-        const values = (p.params ?? {}) as Record<string, string>;
-        for (const t of body.params ?? []) values[t.key] = t.value;
-        p.params = values;
-      });
+      await setEntries(params.model_id ?? "", "params", body.params);
       return {};
     },
   );
