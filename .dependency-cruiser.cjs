@@ -1,7 +1,7 @@
 /** Dependency rules of DESIGN.md §3, checked in CI (`npm run deps:check`). */
 const entryFiles =
   "^(packages/core/src/index\\.ts|packages/sdk/src/(index|node)\\.ts|apps/server/src/(index|testing/index)\\.ts|apps/agent/src/index\\.ts)$";
-const tests = "\\.(test|int\\.test|contract)\\.ts$|/testing/";
+const tests = "\\.(test|int\\.test|contract)\\.ts$|/testing/|^apps/[^/]+/test/";
 
 module.exports = {
   forbidden: [
@@ -55,7 +55,7 @@ module.exports = {
     {
       name: "app-tests-use-only-server-testing",
       severity: "error",
-      from: { path: "^apps/([^/]+)/(.*\\.(test|int\\.test|contract)\\.ts$|.*/testing/)", pathNot: "^apps/cli/" },
+      from: { path: "^apps/([^/]+)/(.*\\.(test|int\\.test|contract)\\.ts$|.*/testing/|test/)", pathNot: "^apps/cli/" },
       to: { path: "^apps/([^/]+)/", pathNot: ["^apps/$1/", "^apps/server/src/testing/index\\.ts$"] },
     },
     {
