@@ -9,6 +9,8 @@ export const serverConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(7373),
   db: z.string().min(1).default("sqlite:./.looplab/looplab.db"),
   artifacts: z.string().min(1).default("./.looplab/artifacts"),
+  /** When a blob in an artifact folder is fsync'd: before it becomes visible, or within a second after (blob-sync.ts). */
+  artifactsFsync: z.enum(["immediate", "deferred"]).default("deferred"),
   /** Default artifact quota per project ("500GB", bytes); a project's own setting overrides it. */
   artifactQuota: z
     .union([z.string(), z.number()])
@@ -50,6 +52,7 @@ const envNames: Record<keyof ServerConfigInput, string> = {
   port: "LOOPLAB_PORT",
   db: "LOOPLAB_DB",
   artifacts: "LOOPLAB_ARTIFACTS",
+  artifactsFsync: "LOOPLAB_ARTIFACTS_FSYNC",
   artifactQuota: "LOOPLAB_ARTIFACT_QUOTA",
   heartbeatTimeout: "LOOPLAB_HEARTBEAT_TIMEOUT",
   leaseTimeout: "LOOPLAB_LEASE_TIMEOUT",

@@ -42,7 +42,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     logger.warn({ host: config.host }, "listening on a non-loopback address WITHOUT authentication");
   }
   const store = await openStore(config.db);
-  const blobStore = options.blobStore ?? openBlobStore(config.artifacts);
+  const blobStore = options.blobStore ?? openBlobStore(config.artifacts, { fsync: config.artifactsFsync });
   const services = createServices(store, options.clock ?? systemClock, {
     artifacts: { blobs: blobStore, defaultQuotaBytes: config.artifactQuota },
     queue: { leaseTimeoutMs: config.leaseTimeout },

@@ -130,6 +130,43 @@ describe("artifact uploads against a real server", () => {
     await run.finish();
   });
 
+  it("sends parts several at a time, and retries a failed one without resending the others", async () => {
+    const dir = tempDir();
+    const size = 16 * 64 * 1024;
+    const sha = writeFile(dir, "par.bin", size);
+    const [file] = (await selectLocalFiles(join(dir, "par.bin"))).files;
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let failedPart7 = false;
+    const { fetch: counting, log } = countingFetch((url, init) => {
+      if (!/\/parts\/\d+$/.test(url)) return undefined;
+      if (url.endsWith("/parts/7") && !failedPart7) {
+        failedPart7 = true;
+        return Promise.resolve(new Response('{"code":"UNAVAILABLE","message":"try again"}', { status: 503 }));
+      }
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      if (init.body instanceof Uint8Array) log.partBytes += init.body.length;
+      return fetch(url, init).finally(() => {
+        inFlight -= 1;
+      });
+    });
+    const ll = looplab();
+    const run = await ll.init({ project: "art-parallel" });
+    const outcome = await uploadArtifact(
+      deps(ll, counting),
+      run.id,
+      { path: "par.bin" },
+      await fileSource(file as NonNullable<typeof file>),
+      { partSize: 64 * 1024, parallel: 4 },
+    );
+    expect(outcome.artifact).toMatchObject({ sha256: sha, size });
+    expect(maxInFlight).toBe(4);
+    expect(failedPart7).toBe(true);
+    expect(log.partBytes).toBe(size);
+    expect(log.requests.filter((r) => r.url.endsWith("/parts/7"))).toHaveLength(2);
+  });
+
   it("resumes in the next process an upload whose process died half-way: < 60% re-sent", async () => {
     const dir = tempDir();
     const size = 2 * 1024 * 1024;

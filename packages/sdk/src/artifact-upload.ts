@@ -68,8 +68,12 @@ export interface UploadOptions {
   partSize?: number;
   /** Progress: bytes the server acknowledged (whole parts), or the whole size at once when deduplicated. */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /** Parts in flight at once (default 4). */
+  parallel?: number;
   signal?: AbortSignal;
 }
+
+export const DEFAULT_PARALLEL_PARTS = 4;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -147,32 +151,47 @@ export async function uploadArtifact(
   const uploadId = session.uploadId;
   const refresh = async () => {
     session = await deps.client.call("getUpload", { params: { uploadId }, ...(signal ? { signal } : {}) });
+    for (const n of session.receivedParts) received.add(n);
   };
-  const received = () => new Set(session.receivedParts);
-  const acknowledged = () => Math.min(source.size, session.receivedBytes);
-  options.onProgress?.(acknowledged(), source.size);
-  for (let part = 1; part <= session.partCount; part++) {
-    if (received().has(part)) continue;
-    await withRetries(
-      deps,
-      async () => {
-        if (received().has(part)) return;
-        const offset = (part - 1) * session.partSize;
-        const bytes = await source.read(offset, Math.min(session.partSize, source.size - offset));
-        const digest = await sha256Hex(bytes);
-        bytesSent += bytes.length;
-        await deps.transfer.sendBytes("uploadPart", bytes, {
-          params: { uploadId, partNumber: part },
-          headers: { [PART_SHA256_HEADER]: digest },
-          ...(signal ? { signal } : {}),
-        });
-        session.receivedParts.push(part);
-        session.receivedBytes += bytes.length;
-        options.onProgress?.(acknowledged(), source.size);
-      },
-      refresh,
-    );
-  }
+  const received = new Set(session.receivedParts);
+  let acknowledgedBytes = session.receivedBytes;
+  const report = () => options.onProgress?.(Math.min(source.size, acknowledgedBytes), source.size);
+  report();
+  const todo: number[] = [];
+  for (let part = 1; part <= session.partCount; part++) if (!received.has(part)) todo.push(part);
+  const { partCount } = session;
+  const sessionPartSize = session.partSize;
+  const sendPart = async (part: number) => {
+    if (received.has(part)) return;
+    const offset = (part - 1) * sessionPartSize;
+    const bytes = await source.read(offset, Math.min(sessionPartSize, source.size - offset));
+    const digest = await sha256Hex(bytes);
+    bytesSent += bytes.length;
+    await deps.transfer.sendBytes("uploadPart", bytes, {
+      params: { uploadId, partNumber: part },
+      headers: { [PART_SHA256_HEADER]: digest },
+      ...(signal ? { signal } : {}),
+    });
+    if (received.has(part)) return;
+    received.add(part);
+    acknowledgedBytes += bytes.length;
+    report();
+  };
+  // Parts go PARALLEL at a time, in order; the first part that fails for good stops the others.
+  let failure: { error: unknown } | null = null;
+  const sender = async () => {
+    while (todo.length > 0 && !failure) {
+      const part = todo.shift() as number;
+      try {
+        await withRetries(deps, () => sendPart(part), refresh);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  const parallel = Math.max(1, Math.min(options.parallel ?? DEFAULT_PARALLEL_PARTS, partCount));
+  await Promise.all(Array.from({ length: parallel }, sender));
+  if (failure) throw (failure as { error: unknown }).error;
   const done = await withRetries(
     deps,
     () => deps.client.call("completeUpload", { params: { uploadId }, ...(signal ? { signal } : {}) }),

@@ -8,6 +8,10 @@ export function registerServerCommand(program: Command): void {
     .option("--port <port>", "port to listen on (default 7373)")
     .option("--db <url>", "sqlite:PATH (default sqlite:./.looplab/looplab.db) or postgres://…")
     .option("--artifacts <location>", "artifact folder or s3://bucket/prefix (default ./.looplab/artifacts)")
+    .option(
+      "--artifacts-fsync <when>",
+      "immediate: fsync each artifact before it becomes visible; deferred: within a second after (default deferred)",
+    )
     .option("--artifact-quota <size>", "default artifact quota per project, e.g. 500GB or 10GiB (default: none)")
     .option(
       "--heartbeat-timeout <duration>",
@@ -29,6 +33,7 @@ export function registerServerCommand(program: Command): void {
           port: opts.port as string | undefined,
           db: opts.db as string | undefined,
           artifacts: opts.artifacts as string | undefined,
+          artifactsFsync: opts.artifactsFsync as "deferred" | undefined,
           artifactQuota: opts.artifactQuota as string | undefined,
           heartbeatTimeout: opts.heartbeatTimeout as string | undefined,
           leaseTimeout: opts.leaseTimeout as string | undefined,

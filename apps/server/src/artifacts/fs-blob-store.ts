@@ -3,22 +3,25 @@ import { mkdir, open, readdir, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import type { BlobInfo, BlobStore } from "../ports/blob-store.js";
+import { type BlobSyncMode, createBlobPublisher } from "./blob-sync.js";
 import { checkDigest, newSha256 } from "./digest-stream.js";
-import { isMissing, publishFile, removeQuietly, writeHashed } from "./fs-files.js";
+import { isMissing, removeQuietly, writeHashed } from "./fs-files.js";
 import { createFsUploadStaging } from "./fs-upload-staging.js";
 
 /**
  * Blobs in a local folder: `sha256/ab/cd/<sha256>`. A write goes to `tmp/` on the same file
- * system, is hashed while written, fsync'd, and renamed into place only when its digest matches:
- * a reader sees a whole, verified blob or none. Multipart staging lives in `uploads/`.
+ * system, is hashed while written, and renamed into place only when its digest matches: a reader
+ * sees a whole, verified blob or none. When it reaches the disk is `sync` (see blob-sync.ts).
+ * Multipart staging lives in `uploads/`.
  */
-export function createFsBlobStore(folder: string): BlobStore {
+export function createFsBlobStore(folder: string, opts: { sync?: BlobSyncMode } = {}): BlobStore {
   const root = resolve(folder);
   const blobsDir = join(root, "sha256");
   const tmpDir = join(root, "tmp");
   const blobPath = (sha256: string) => join(blobsDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   const mkdirs = (dir: string) => mkdir(dir, { recursive: true });
-  const publish = (tmp: string, sha256: string) => publishFile(tmp, blobPath(sha256), mkdirs);
+  const publisher = createBlobPublisher(opts.sync ?? "deferred");
+  const publish = (tmp: string, sha256: string) => publisher.publish(tmp, blobPath(sha256));
   const staging = createFsUploadStaging(join(root, "uploads"), publish);
 
   return {
@@ -94,7 +97,7 @@ export function createFsBlobStore(folder: string): BlobStore {
     completeUpload: (spec) => staging.complete(spec),
     abortUpload: (uploadId) => staging.abort(uploadId),
     listUploads: () => staging.list(),
-    async close() {},
+    close: () => publisher.flush(),
   };
 }
 

@@ -1,7 +1,6 @@
 import type { Hash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
-import { dirname } from "node:path";
+import { open, rm } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { DigestStream } from "./digest-stream.js";
@@ -67,14 +66,6 @@ export async function fsyncDir(path: string): Promise<void> {
   } catch {
     // Some platforms cannot open or sync folders; the rename is still atomic.
   }
-}
-
-/** fsync then rename into place: readers see the whole file or nothing. */
-export async function publishFile(tmp: string, target: string, mkdirs: (dir: string) => Promise<unknown>) {
-  await fsyncFile(tmp);
-  await mkdirs(dirname(target));
-  await rename(tmp, target);
-  await fsyncDir(dirname(target));
 }
 
 export async function removeQuietly(path: string): Promise<void> {

@@ -106,7 +106,7 @@ export function blobStoreContract(name: string, open: () => Promise<{ store: Blo
       const count = Math.max(1, Math.ceil(bytes.length / partSize));
       return Array.from({ length: count }, (_, i) => {
         const data = bytes.subarray(i * partSize, (i + 1) * partSize);
-        return { partNumber: i + 1, offset: i * partSize, size: data.length, sha256: sha(data), data };
+        return { partNumber: i + 1, partSize, offset: i * partSize, size: data.length, sha256: sha(data), data };
       });
     }
 
@@ -135,6 +135,36 @@ export function blobStoreContract(name: string, open: () => Promise<{ store: Blo
       await store.putPart({ uploadId, ...p4 }, bodyOf(p4.data));
       await store.putPart({ uploadId, ...p3 }, bodyOf(p3.data));
       await store.completeUpload({ uploadId, partCount: 4, partSize: 65_536, size: bytes.length, sha256: sha(bytes) });
+      expect((await readAll(await store.get(sha(bytes))))?.equals(bytes)).toBe(true);
+    });
+
+    it("joins many parts sent all at once in reverse order", async () => {
+      const bytes = randomBytes(7 * 65_536 + 5);
+      const uploadId = newUploadId();
+      const parts = partsOf(bytes, 65_536).reverse();
+      await Promise.all(parts.map((p) => store.putPart({ uploadId, ...p }, bodyOf(p.data))));
+      await store.completeUpload({ uploadId, partCount: 8, partSize: 65_536, size: bytes.length, sha256: sha(bytes) });
+      expect((await readAll(await store.get(sha(bytes))))?.equals(bytes)).toBe(true);
+    });
+
+    it("keeps a received part when a retry of it breaks off at the same time", async () => {
+      const bytes = randomBytes(3 * 65_536);
+      const uploadId = newUploadId();
+      const [p1, p2, p3] = partsOf(bytes, 65_536) as ReturnType<typeof partsOf>;
+      if (!p1 || !p2 || !p3) throw new Error("parts");
+      const garbage = randomBytes(65_536);
+      const first = await Promise.allSettled([
+        store.putPart({ uploadId, ...p2 }, bodyOf(p2.data)),
+        store.putPart({ uploadId, ...p2 }, brokenBody(garbage, 40_000)),
+      ]);
+      expect(first.map((r) => r.status)).toEqual(["fulfilled", "rejected"]);
+      const second = await Promise.allSettled([
+        store.putPart({ uploadId, ...p3 }, brokenBody(garbage, 40_000)),
+        store.putPart({ uploadId, ...p3 }, bodyOf(p3.data)),
+      ]);
+      expect(second.map((r) => r.status)).toEqual(["rejected", "fulfilled"]);
+      await store.putPart({ uploadId, ...p1 }, bodyOf(p1.data));
+      await store.completeUpload({ uploadId, partCount: 3, partSize: 65_536, size: bytes.length, sha256: sha(bytes) });
       expect((await readAll(await store.get(sha(bytes))))?.equals(bytes)).toBe(true);
     });
 
@@ -189,7 +219,10 @@ export function blobStoreContract(name: string, open: () => Promise<{ store: Blo
     it("completes an upload of one empty part", async () => {
       const empty = Buffer.alloc(0);
       const uploadId = newUploadId();
-      await store.putPart({ uploadId, partNumber: 1, offset: 0, size: 0, sha256: sha(empty) }, bodyOf(empty));
+      await store.putPart(
+        { uploadId, partNumber: 1, partSize: 65_536, offset: 0, size: 0, sha256: sha(empty) },
+        bodyOf(empty),
+      );
       await store.completeUpload({ uploadId, partCount: 1, partSize: 65_536, size: 0, sha256: sha(empty) });
       expect(await store.head(sha(empty))).toEqual({ size: 0 });
     });

@@ -28,6 +28,8 @@ export interface PartSpec {
   uploadId: string;
   /** 1-based. */
   partNumber: number;
+  /** Size of every part of the upload but the last. */
+  partSize: number;
   /** Byte offset of the part in the whole file: (partNumber - 1) × partSize. */
   offset: number;
   /** Exact size the part must have. */
@@ -60,7 +62,7 @@ export interface BlobStore {
   /** Every stored blob (for orphan sweeps); order unspecified. */
   list(): AsyncIterable<BlobInfo>;
 
-  /** Stages one verified part of an upload; re-sending a part replaces it. */
+  /** Stages one verified part of an upload; parts may arrive in any order and concurrently. */
   putPart(part: PartSpec, body: Readable): Promise<void>;
   /**
    * Joins the staged parts 1..partCount into the blob `sha256`, verifying size and digest, and

@@ -195,7 +195,14 @@ export function createArtifactUploads(deps: Deps) {
           sha256: known.sha256,
         });
       }
-      const spec = { uploadId, partNumber, offset: (partNumber - 1) * upload.partSize, size, sha256: opts.sha256 };
+      const spec = {
+        uploadId,
+        partNumber,
+        partSize: upload.partSize,
+        offset: (partNumber - 1) * upload.partSize,
+        size,
+        sha256: opts.sha256,
+      };
       await blobs.putPart(spec, body);
       await store.artifacts.putPart(uploadId, { partNumber, size, sha256: opts.sha256, receivedAt: clock.now() });
       return { uploadId, partNumber, size, sha256: opts.sha256 };

@@ -78,12 +78,18 @@ export async function spawnServerProcess(opts: {
   dbUrl: string;
   port?: number;
   env?: Record<string, string>;
+  /** Node flags for the child, e.g. ["--cpu-prof"] when profiling a bench. */
+  nodeArgs?: string[];
 }): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
-  const child = spawn(process.execPath, [cliBinPath, "server", "--port", String(port), "--db", opts.dbUrl], {
-    env: { ...process.env, LOOPLAB_LOG_LEVEL: "warn", ...opts.env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), cliBinPath, "server", "--port", String(port), "--db", opts.dbUrl],
+    {
+      env: { ...process.env, LOOPLAB_LOG_LEVEL: "warn", ...opts.env },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
     stderr += d.toString();

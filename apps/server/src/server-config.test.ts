@@ -15,3 +15,20 @@ describe("server setting leaseTimeout", () => {
     expect(() => resolveServerConfig({ leaseTimeout: "soon" }, {}, undefined)).toThrow(/leaseTimeout/);
   });
 });
+
+describe("server setting artifactsFsync", () => {
+  it("defaults to deferred and reads flags over LOOPLAB_ARTIFACTS_FSYNC", () => {
+    expect(resolveServerConfig({}, {}, undefined).artifactsFsync).toBe("deferred");
+    expect(resolveServerConfig({}, { LOOPLAB_ARTIFACTS_FSYNC: "immediate" }, undefined).artifactsFsync).toBe(
+      "immediate",
+    );
+    expect(
+      resolveServerConfig({ artifactsFsync: "deferred" }, { LOOPLAB_ARTIFACTS_FSYNC: "immediate" }, undefined)
+        .artifactsFsync,
+    ).toBe("deferred");
+  });
+
+  it("refuses other values with the setting's name", () => {
+    expect(() => resolveServerConfig({}, { LOOPLAB_ARTIFACTS_FSYNC: "always" }, undefined)).toThrow(/artifactsFsync/);
+  });
+});
