@@ -144,7 +144,8 @@ export function superviseJob(ctx: SupervisorContext, job: Job): SupervisedJob {
     },
     async sampleSystem(gpus) {
       if (!started || !sampler) return;
-      const mine = gpus.filter((g) => assignment.gpuIndices.includes(g.index));
+      // In CUDA_VISIBLE_DEVICES order, so metric names follow the job's own cuda:0, cuda:1…
+      const mine = assignment.gpuIndices.flatMap((i) => gpus.filter((g) => g.index === i));
       const { step, values } = await sampler.sample(ctx.now(), mine);
       if (Object.keys(values).length > 0) started.output.metrics(step, values);
     },

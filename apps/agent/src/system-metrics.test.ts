@@ -17,17 +17,21 @@ describe("system metrics", () => {
     expect(parseProcStat(text)).toEqual({ pid: 4243, state: "S", ppid: 1, pgrp: 4242, cpuTicks: 42, rssPages: 2560 });
   });
 
-  it("CPU % between samples; RSS in MB; GPU readings per index", () => {
+  it("CPU % between samples; RSS in MB; GPU readings by the job's CUDA ordinal", () => {
     const a = { at: 0, cpuTicks: 0, rssBytes: 0 };
     const b = { at: 2000, cpuTicks: 300, rssBytes: 512 * 1024 * 1024 };
     expect(cpuPercent(null, b)).toBeNull();
     expect(cpuPercent(a, b)).toBe(150);
     const gpu = { index: 1, uuid: "u", name: "n", memoryTotalMiB: 100, memoryUsedMiB: 40, utilizationPercent: 77 };
-    expect(systemMetricValues(a, b, [gpu])).toEqual({
+    const other = { ...gpu, index: 0, uuid: "v", memoryUsedMiB: 0, utilizationPercent: null };
+    expect(systemMetricValues(a, b, [gpu, other])).toEqual({
       "system/cpu_percent": 150,
       "system/rss_mb": 512,
-      "system/gpu1/util_percent": 77,
-      "system/gpu1/memory_mb": 40,
+      "system/gpu/0/utilization_percent": 77,
+      "system/gpu/0/memory_used_mb": 40,
+      "system/gpu/0/memory_percent": 40,
+      "system/gpu/1/memory_used_mb": 0,
+      "system/gpu/1/memory_percent": 0,
     });
   });
 

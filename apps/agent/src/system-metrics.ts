@@ -1,9 +1,10 @@
 /**
  * System metrics of running jobs, logged as metrics of their runs: CPU % and resident memory of
  * the job's whole process group (from /proc, Linux only) and the utilisation and memory of
- * its GPUs (from the probe), with step = whole seconds since the job started.
+ * its GPUs (from the probe, named by the job's CUDA ordinals as the SDK names them), with
+ * step = whole seconds since the job started.
  */
-import type { Gpu } from "@looplab/core";
+import { type Gpu, gpuMetrics } from "@looplab/core";
 import { listGroupProcesses } from "./process-group.js";
 
 export const CLOCK_TICKS_PER_SECOND = 100;
@@ -36,7 +37,7 @@ export function cpuPercent(previous: GroupSample | null, current: GroupSample): 
   return Math.round(((ticks / CLOCK_TICKS_PER_SECOND / seconds) * 100 + Number.EPSILON) * 10) / 10;
 }
 
-/** The metric values of one sample of a job. */
+/** The metric values of one sample of a job; `gpus` in the job's CUDA_VISIBLE_DEVICES order. */
 export function systemMetricValues(
   previous: GroupSample | null,
   current: GroupSample | null,
@@ -48,11 +49,7 @@ export function systemMetricValues(
     if (cpu !== null) values["system/cpu_percent"] = cpu;
     values["system/rss_mb"] = Math.round((current.rssBytes / (1024 * 1024)) * 10) / 10;
   }
-  for (const gpu of gpus) {
-    if (gpu.utilizationPercent !== null) values[`system/gpu${gpu.index}/util_percent`] = gpu.utilizationPercent;
-    values[`system/gpu${gpu.index}/memory_mb`] = gpu.memoryUsedMiB;
-  }
-  return values;
+  return { ...values, ...gpuMetrics(gpus) };
 }
 
 /** Per job: keeps the previous sample so the next one gives a CPU %. */

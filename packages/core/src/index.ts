@@ -7,6 +7,7 @@ export * from "./duration.js";
 export * from "./errors.js";
 export * from "./filter/index.js";
 export * from "./float-codec.js";
+export * from "./gpu/gpu-metrics.js";
 export * from "./gpu/nvidia-smi-csv.js";
 export * from "./run-lifecycle.js";
 export * from "./schemas/index.js";

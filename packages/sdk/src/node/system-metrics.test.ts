@@ -1,6 +1,7 @@
 import type { Gpu } from "@looplab/core";
+import { gpuMetrics } from "@looplab/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { gpuMetrics, startSystemMetrics, visibleGpus } from "./system-metrics.js";
+import { startSystemMetrics, visibleGpus } from "./system-metrics.js";
 
 const gpu = (index: number, uuid: string, used = 100, util: number | null = 50): Gpu => ({
   index,

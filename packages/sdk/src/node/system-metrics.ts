@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { type Gpu, NVIDIA_SMI_QUERY_ARGS, parseNvidiaSmiCsv } from "@looplab/core";
+import { type Gpu, gpuMetrics, NVIDIA_SMI_QUERY_ARGS, parseNvidiaSmiCsv } from "@looplab/core";
 import { startInterval } from "../timer.js";
 
 /**
@@ -54,18 +54,6 @@ export function visibleGpus(gpus: readonly Gpu[], cudaVisibleDevices: string | u
     out.push(gpu);
   }
   return out;
-}
-
-/** Metrics of the visible GPUs, keyed by their CUDA ordinal. */
-export function gpuMetrics(gpus: readonly Gpu[]): Record<string, number> {
-  const metrics: Record<string, number> = {};
-  gpus.forEach((gpu, ordinal) => {
-    const prefix = `system/gpu/${ordinal}`;
-    if (gpu.utilizationPercent !== null) metrics[`${prefix}/utilization_percent`] = gpu.utilizationPercent;
-    metrics[`${prefix}/memory_used_mb`] = gpu.memoryUsedMiB;
-    if (gpu.memoryTotalMiB > 0) metrics[`${prefix}/memory_percent`] = (100 * gpu.memoryUsedMiB) / gpu.memoryTotalMiB;
-  });
-  return metrics;
 }
 
 /** Samples every `intervalMs` (the first after one interval); returns the stop function. */
