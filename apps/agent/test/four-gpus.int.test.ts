@@ -73,7 +73,7 @@ describe("one agent, four GPUs, eight jobs", () => {
       body: {
         project: "four-gpus",
         command: [process.execPath, fixture("gpu-job.mjs")],
-        config: { out, holdMs: 1500 },
+        config: { out, holdMs: 1000, together: 4 },
         overrides: ["i=1,2,3,4,5,6,7,8"],
         resources: { gpus: 1 },
       },
@@ -129,7 +129,7 @@ describe("one agent, four GPUs, eight jobs", () => {
     for (const a of records) {
       for (const b of records) if (a !== b && overlaps(a, b)) expect(b.cuda).not.toBe(a.cuda);
     }
-    // At some moment (the latest start among some four), four jobs ran at once.
+    // At some moment (the latest start among the first four, which wait for each other), four jobs ran at once.
     const runningAt = (t: number) => records.filter((r) => r.start <= t && t < r.end).length;
     const peak = Math.max(...records.map((r) => runningAt(r.start)));
     expect(peak).toBe(4);
