@@ -51,6 +51,44 @@ describe("MLflow metrics and search", () => {
     expect(whole.status).toBe(200);
   });
 
+  it("log-batch of interleaved keys: each key's history holds exactly its points, a missing step is 0", async () => {
+    const id = await newRun("interleaved", 4);
+    const metrics: Record<string, unknown>[] = [];
+    for (let step = 0; step < 300; step++) {
+      for (const key of ["x", "y", "z"]) metrics.push(metric(key, step * 10 + key.charCodeAt(0), step));
+    }
+    metrics.push({ key: "w", value: 0.25, timestamp: 77 });
+    expect((await ml.post("/runs/log-batch", { run_id: id, metrics })).status).toBe(200);
+    for (const key of ["x", "y", "z"]) {
+      const history = await ml.get("/metrics/get-history", { run_id: id, metric_key: key, max_results: "120" });
+      const pages = [history.body];
+      let token = history.body.next_page_token as string | undefined;
+      while (token) {
+        const next = await ml.get("/metrics/get-history", {
+          run_id: id,
+          metric_key: key,
+          max_results: "120",
+          page_token: token,
+        });
+        pages.push(next.body);
+        token = next.body.next_page_token as string | undefined;
+      }
+      expect(pages.length).toBe(3);
+      const points = pages.flatMap((p) => p.metrics as unknown[]);
+      expect(points).toEqual(
+        Array.from({ length: 300 }, (_, step) => ({
+          key,
+          value: step * 10 + key.charCodeAt(0),
+          timestamp: 1000 + step,
+          step,
+          run_id: id,
+        })),
+      );
+    }
+    const w = await ml.get("/metrics/get-history", { run_id: id, metric_key: "w" });
+    expect(w.body).toEqual({ metrics: [{ key: "w", value: 0.25, timestamp: 77, step: 0, run_id: id }] });
+  });
+
   it("NaN and ±Infinity in and out; duplicates dropped; latest is the largest step", async () => {
     const id = await newRun("nan", 2);
     const r = await ml.post("/runs/log-batch", {

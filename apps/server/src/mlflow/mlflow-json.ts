@@ -59,9 +59,9 @@ export function encodeDouble(value: number): number | "NaN" {
 /** Drops undefined/null fields and empty arrays, as MLflow omits unset and empty repeated fields. */
 export function compact<T extends Record<string, unknown>>(value: T): Partial<T> {
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (v === undefined || v === null) continue;
-    if (Array.isArray(v) && v.length === 0) continue;
+  for (const key in value) {
+    const v = value[key];
+    if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue;
     out[key] = v;
   }
   return out as Partial<T>;

@@ -18,8 +18,9 @@
  *   by Fastify, so a failure answers MLflow's 400 INVALID_PARAMETER_VALUE with MLflow's wording
  *   ("Missing value for required parameter 'name'").
  * - POST and PUT without a Content-Type header get 400 BAD_REQUEST, as MLflow.
- * - The handler returns the response object (omit unset fields; see `compact`) or nothing for
- *   MLflow's `{}`; it may also answer through `reply` itself (streams, text bodies).
+ * - The handler returns the response object (omit unset fields; see `compact`), a `JsonText`
+ *   (JSON it built itself), or nothing for MLflow's `{}`; it may also answer through `reply`
+ *   itself (streams, text bodies).
  * - Throw `MlflowError` or `LooplabError`: the scope's error handler answers
  *   `{"error_code","message"}` with MLflow's status.
  */
@@ -51,6 +52,11 @@ export interface MlflowRouteInput<Q, B> {
 }
 
 export type MlflowRouteHandler<Q, B> = (input: MlflowRouteInput<Q, B>) => Promise<unknown>;
+
+/** A handler result that is already JSON text (large number-heavy answers): sent as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
 
 /** MLflow's wording for a schema failure (MLFLOW-API.md §5.4). */
 export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
@@ -100,7 +106,7 @@ export function registerMlflowRoute<
         return reply
           .status(200)
           .type("application/json")
-          .send(result ?? {});
+          .send(result instanceof JsonText ? result.text : (result ?? {}));
       },
     });
   }

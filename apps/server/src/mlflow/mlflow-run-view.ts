@@ -72,8 +72,8 @@ export function runInfoOf({ run, experimentId }: Pick<RunContext, "run" | "exper
   });
 }
 
-/** MLflow's `Run{info, data, inputs, outputs}`. */
-export function runEntityOf(context: RunContext) {
+/** MLflow's `Run{info, data, inputs, outputs}`; `searchable` (of the same context) saves re-deriving params and tags. */
+export function runEntityOf(context: RunContext, searchable?: Searchable) {
   const { run, series, io } = context;
   const metrics = series
     .filter((s) => s.count > 0)
@@ -83,8 +83,8 @@ export function runEntityOf(context: RunContext) {
       timestamp: s.lastTime ?? 0,
       step: s.lastStep ?? 0,
     }));
-  const params = Object.entries(paramsOf(run.config)).map(([key, value]) => ({ key, value }));
-  const tags = Object.entries(tagsOf(run)).map(([key, value]) => ({ key, value }));
+  const params = Object.entries(searchable?.params ?? paramsOf(run.config)).map(([key, value]) => ({ key, value }));
+  const tags = Object.entries(searchable?.tags ?? tagsOf(run)).map(([key, value]) => ({ key, value }));
   const inputs = io.filter((r) => r.direction === "input").map((r) => r.payload as Record<string, unknown>);
   const outputs = io.filter((r) => r.direction === "output").map((r) => r.payload as Record<string, unknown>);
   return compact({

@@ -57,12 +57,28 @@ export function createMlflowRuns(services: Services, experiments: MlflowExperime
     return run;
   }
 
+  /** The id of an existing run (deleted or not), read without its record (history reads). */
+  async function requireId(runId: string): Promise<string> {
+    const found = /^[0-9a-f]{32}$/.test(runId) ? await store.runs.getLiveness(runId) : null;
+    if (!found) throw resourceDoesNotExist(`Run with id=${runId} not found`);
+    return runId;
+  }
+
+  const notActive = (runId: string) =>
+    invalidParameter(`The run ${runId} must be in the 'active' state. Current state is deleted.`);
+
   async function requireActive(runId: string): Promise<RunRecord> {
     const run = await require(runId);
-    if (run.deletedAt !== null) {
-      throw invalidParameter(`The run ${runId} must be in the 'active' state. Current state is deleted.`);
-    }
+    if (run.deletedAt !== null) throw notActive(runId);
     return run;
+  }
+
+  /** `requireActive` for writes that need only the id (metrics-only log-batch): one narrow read. */
+  async function requireActiveId(runId: string): Promise<{ id: string }> {
+    const found = /^[0-9a-f]{32}$/.test(runId) ? await store.runs.getLiveness(runId) : null;
+    if (!found) throw resourceDoesNotExist(`Run with id=${runId} not found`);
+    if (found.deletedAt !== null) throw notActive(runId);
+    return { id: runId };
   }
 
   async function context(run: RunRecord): Promise<RunContext> {
@@ -119,12 +135,22 @@ export function createMlflowRuns(services: Services, experiments: MlflowExperime
     if (Object.keys(changes).length > 0) await runs.update(run.id, { config: changes }, "mlflow");
   }
 
-  async function logMetrics(run: RunRecord, points: MetricInput[]): Promise<void> {
+  /** Hands the points over as columns per key (the SDK's form): no object per point on the way. */
+  async function logMetrics(run: Pick<RunRecord, "id">, points: MetricInput[]): Promise<void> {
     if (points.length === 0) return;
-    for (const key of new Set(points.map((p) => p.key))) validateKey("metric", key);
-    await metrics.log(run.id, {
-      points: points.map((p) => ({ key: p.key, step: p.step ?? 0, value: p.value, time: p.timestamp })),
-    });
+    const byKey = new Map<string, { key: string; steps: number[]; values: number[]; times: number[] }>();
+    for (const p of points) {
+      let series = byKey.get(p.key);
+      if (series === undefined) {
+        validateKey("metric", p.key);
+        series = { key: p.key, steps: [], values: [], times: [] };
+        byKey.set(p.key, series);
+      }
+      series.steps.push(p.step ?? 0);
+      series.values.push(p.value);
+      series.times.push(p.timestamp);
+    }
+    await metrics.log(run.id, { points: [], series: [...byKey.values()] });
   }
 
   /** Moves a run to `status`; MLflow allows any change, Looplab's lifecycle needs a resume to leave an end state. */
@@ -150,7 +176,9 @@ export function createMlflowRuns(services: Services, experiments: MlflowExperime
 
   return {
     require,
+    requireId,
     requireActive,
+    requireActiveId,
     context,
     setTags,
     logParams,

@@ -187,6 +187,10 @@ export function registerRunRoutes(app: FastifyInstance, services: Services, runs
           `A batch logging request can contain at most ${LIMITS.entitiesPerBatch} metrics, params, and tags in total. Got ${total}.`,
         );
       }
+      if (params.length === 0 && tags.length === 0) {
+        await runs.logMetrics(await runs.requireActiveId(runIdOf(body)), metrics);
+        return {};
+      }
       const run = await runs.requireActive(runIdOf(body));
       await runs.logParams(run, params);
       await runs.logMetrics(run, metrics);

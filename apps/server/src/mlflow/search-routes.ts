@@ -3,10 +3,11 @@ import { z } from "zod";
 import type { RunRecord } from "../ports/store.js";
 import type { Services } from "../services/index.js";
 import { inView, viewType } from "./experiment-routes.js";
+import { decodeHistoryCursor, encodeHistoryCursor, historyJson } from "./history-json.js";
 import { invalidParameter } from "./mlflow-errors.js";
 import type { MlflowExperiments } from "./mlflow-experiments.js";
 import { compact, decodeOffsetToken, encodeDouble, int64, pageOf, repeated } from "./mlflow-json.js";
-import { registerMlflowRoute } from "./mlflow-route.js";
+import { JsonText, registerMlflowRoute } from "./mlflow-route.js";
 import { type RunContext, runEntityOf, searchableOf } from "./mlflow-run-view.js";
 import type { MlflowRuns } from "./mlflow-runs.js";
 import { runIdOf } from "./run-routes.js";
@@ -112,7 +113,7 @@ export function registerSearchRoutes(
       });
       candidates.sort((a, b) => compare(a.searchable, b.searchable));
       const { page, nextPageToken } = pageOf(candidates, offset, max);
-      return compact({ runs: page.map((c) => runEntityOf(c.context)), next_page_token: nextPageToken });
+      return compact({ runs: page.map((c) => runEntityOf(c.context, c.searchable)), next_page_token: nextPageToken });
     },
   );
 
@@ -130,19 +131,12 @@ export function registerSearchRoutes(
       }),
     },
     async ({ query }) => {
-      const run = await runs.require(runIdOf(query));
+      const runId = await runs.requireId(runIdOf(query));
       const limit = Math.min(Math.max(query.max_results ?? HISTORY_PAGE, 1), HISTORY_PAGE);
-      const page = await metrics.points(run.id, query.metric_key, { limit, pageToken: query.page_token || undefined });
-      return compact({
-        metrics: page.points.map((p) => ({
-          key: query.metric_key,
-          value: encodeDouble(typeof p.value === "number" ? p.value : Number(p.value)),
-          timestamp: p.time,
-          step: p.step,
-          run_id: run.id,
-        })),
-        next_page_token: page.nextPageToken ?? undefined,
-      });
+      const after = decodeHistoryCursor(query.page_token || undefined);
+      const page = await store.metrics.readPoints(runId, query.metric_key, { limit, after });
+      const next = page?.next ? encodeHistoryCursor(page.next) : undefined;
+      return new JsonText(historyJson(query.metric_key, runId, page?.points ?? [], next));
     },
   );
 

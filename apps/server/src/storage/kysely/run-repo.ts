@@ -1,5 +1,5 @@
 import type { RunStatus } from "@looplab/core";
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { RunPatch, RunRepo, RunSearchRequest, RunSearchResult } from "../../ports/store.js";
 import type { Database } from "../database.js";
 import type { RunConfigTable, RunsTable } from "../db-schema.js";
@@ -17,6 +17,7 @@ import {
 import { configRows, runFromRow, runToRow } from "./run-rows.js";
 
 type Executor = Kysely<Database> | Transaction<Database>;
+type RunTagRow = { run_id: string; key: string; value: string };
 
 /** SQLite's variable limit is 32,766 per statement: insert in slices well under it. */
 const ROWS_PER_INSERT = 500;
@@ -31,10 +32,13 @@ export interface RunRepoDeps {
 }
 
 export function createRunRepo(db: Executor, deps: RunRepoDeps): RunRepo {
+  // The reads of get/getMany (every run view, MLflow search) are SQL text: building them with
+  // the query builder cost more than SQLite takes to run them (see metrics/metric-db.ts).
   async function tagsOf(runIds: string[]): Promise<Map<string, Record<string, string>>> {
     const byRun = new Map<string, Record<string, string>>(runIds.map((id) => [id, {}]));
     if (runIds.length === 0) return byRun;
-    const rows = await db.selectFrom("run_tags").selectAll().where("run_id", "in", runIds).execute();
+    const { rows } =
+      await sql<RunTagRow>`select run_id, key, value from run_tags where run_id in (${sql.join(runIds)})`.execute(db);
     for (const row of rows) {
       const tags = byRun.get(row.run_id);
       if (tags) tags[row.key] = row.value;
@@ -98,17 +102,16 @@ export function createRunRepo(db: Executor, deps: RunRepoDeps): RunRepo {
       await applyCounts(db, counts);
     },
     async get(id) {
-      const row = await db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst();
+      const [row] = (await sql<RunsTable>`select * from runs where id = ${id}`.execute(db)).rows;
       if (!row) return null;
       const tags = await tagsOf([id]);
       return runFromRow(row, tags.get(id) ?? {});
     },
     async getLiveness(id) {
-      const row = await db
-        .selectFrom("runs")
-        .select(["project_id", "status", "heartbeat_at", "deleted_at"])
-        .where("id", "=", id)
-        .executeTakeFirst();
+      const [row] = (
+        await sql<Pick<RunsTable, "project_id" | "status" | "heartbeat_at" | "deleted_at">>`
+          select project_id, status, heartbeat_at, deleted_at from runs where id = ${id}`.execute(db)
+      ).rows;
       if (!row) return null;
       return {
         projectId: row.project_id,
@@ -119,7 +122,7 @@ export function createRunRepo(db: Executor, deps: RunRepoDeps): RunRepo {
     },
     async getMany(ids) {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom("runs").selectAll().where("id", "in", ids).execute();
+      const { rows } = await sql<RunsTable>`select * from runs where id in (${sql.join(ids)})`.execute(db);
       const tags = await tagsOf(ids);
       const byId = new Map(rows.map((row) => [row.id, runFromRow(row, tags.get(row.id) ?? {})]));
       return ids.flatMap((id) => byId.get(id) ?? []);

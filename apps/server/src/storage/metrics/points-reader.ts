@@ -1,6 +1,6 @@
 import type { PointsPageRecord, PointsRequest, StoredPoint } from "../../ports/store.js";
-import type { MetricDb } from "./metric-db.js";
-import { loadChunkData, type NodeRow, toNodeRow } from "./node-store.js";
+import { type MetricDb, query } from "./metric-db.js";
+import { loadChunkData, NODE_COLUMNS, type NodeRow, type RawNode, toNodeRow } from "./node-store.js";
 import { byFirstPoint, CHUNK_CAPACITY } from "./tree-shape.js";
 
 /**
@@ -8,20 +8,21 @@ import { byFirstPoint, CHUNK_CAPACITY } from "./tree-shape.js";
  * The cursor is the last point's step and time plus `seq`, its position among the points
  * sharing that step and time, so pages continue correctly through repeated steps.
  */
-const nodeColumns = ["series_id", "node_no", "level", "parent_no", "children", "parts", "is_tail", "summary"] as const;
+// SQL text, not the query builder: building these cost more than SQLite takes to run them.
+const SCAN_START_SQL =
+  "select first_step from metric_nodes where series_id = ? and level = 0 and first_step < ?" +
+  " order by first_step desc limit 1";
+const chunksSql = (inclusive: boolean) =>
+  `select ${NODE_COLUMNS} from metric_nodes where series_id = ? and level = 0 and first_step ${inclusive ? ">=" : ">"} ?` +
+  " and first_step <= ? and last_step >= ? order by first_step limit ?";
+const CHUNKS_FROM_SQL = chunksSql(true);
+const CHUNKS_AFTER_SQL = chunksSql(false);
+const CHUNKS_AT_SQL = `select ${NODE_COLUMNS} from metric_nodes where series_id = ? and level = 0 and first_step = ?`;
 
 /** The largest chunk start strictly before `step`: chunks starting earlier end before it. */
 async function scanStart(db: MetricDb, seriesId: number, step: number): Promise<number> {
   if (step === Number.NEGATIVE_INFINITY) return -Number.MAX_VALUE;
-  const row = await db.kysely
-    .selectFrom("metric_nodes")
-    .select("first_step")
-    .where("series_id", "=", seriesId)
-    .where("level", "=", 0)
-    .where("first_step", "<", step)
-    .orderBy("first_step", "desc")
-    .limit(1)
-    .executeTakeFirst();
+  const [row] = await query<{ first_step: number | string }>(db, SCAN_START_SQL, [seriesId, step]);
   return row ? Number(row.first_step) : -Number.MAX_VALUE;
 }
 
@@ -29,6 +30,7 @@ async function scanStart(db: MetricDb, seriesId: number, step: number): Promise<
  * Chunks with first step in [lower, end] that may hold steps ≥ from, in order, at most about
  * `want` of them. When the limit cuts a run of chunks sharing a first step, that run is left
  * for the next call (or read whole when it is all there is), so no chunk is skipped.
+ * `complete` says the query found fewer than `want` chunks: there are no more after these.
  */
 async function nextChunks(
   db: MetricDb,
@@ -37,35 +39,17 @@ async function nextChunks(
   from: number,
   end: number,
   want: number,
-): Promise<NodeRow[]> {
-  const rows = await db.kysely
-    .selectFrom("metric_nodes")
-    .select(nodeColumns)
-    .where("series_id", "=", seriesId)
-    .where("level", "=", 0)
-    .where("first_step", lower.inclusive ? ">=" : ">", lower.step)
-    .where("first_step", "<=", end)
-    .where("last_step", ">=", from)
-    .orderBy("first_step")
-    .limit(want)
-    .execute();
+): Promise<{ chunks: NodeRow[]; complete: boolean }> {
+  const text = lower.inclusive ? CHUNKS_FROM_SQL : CHUNKS_AFTER_SQL;
+  const rows = await query<RawNode>(db, text, [seriesId, lower.step, end, from, want]);
   let chunks = rows.map(toNodeRow);
   if (rows.length === want) {
     const lastStep = (chunks[chunks.length - 1] as NodeRow).summary.first.step;
     const kept = chunks.filter((c) => c.summary.first.step < lastStep);
     if (kept.length > 0) chunks = kept;
-    else {
-      const all = await db.kysely
-        .selectFrom("metric_nodes")
-        .select(nodeColumns)
-        .where("series_id", "=", seriesId)
-        .where("level", "=", 0)
-        .where("first_step", "=", lastStep)
-        .execute();
-      chunks = all.map(toNodeRow);
-    }
+    else chunks = (await query<RawNode>(db, CHUNKS_AT_SQL, [seriesId, lastStep])).map(toNodeRow);
   }
-  return chunks.sort(byFirstPoint);
+  return { chunks: chunks.sort(byFirstPoint), complete: rows.length < want };
 }
 
 export async function readSeriesPoints(
@@ -88,7 +72,7 @@ export async function readSeriesPoints(
   let lastSeq = -1;
   const want = Math.ceil((limit + 1) / (CHUNK_CAPACITY / 2)) + 2;
   for (;;) {
-    const chunks = await nextChunks(db, seriesId, lower, from, end, want);
+    const { chunks, complete } = await nextChunks(db, seriesId, lower, from, end, want);
     if (chunks.length === 0) break;
     const data = await loadChunkData(
       db,
@@ -123,6 +107,7 @@ export async function readSeriesPoints(
         lastSeq = seq;
       }
     }
+    if (complete) break;
     const lastChunk = chunks[chunks.length - 1] as NodeRow;
     lower = { step: lastChunk.summary.first.step, inclusive: false };
   }
