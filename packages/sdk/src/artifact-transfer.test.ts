@@ -167,6 +167,28 @@ describe("artifact uploads against a real server", () => {
     expect(log.requests.filter((r) => r.url.endsWith("/parts/7"))).toHaveLength(2);
   });
 
+  it("saveArtifact sends as many parts at once as `parallel` says", async () => {
+    const dir = tempDir();
+    writeFile(dir, "one.bin", 12 * 64 * 1024);
+    writeFile(dir, "three.bin", 12 * 64 * 1024);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const { fetch: counting } = countingFetch((url, init) => {
+      if (!/\/parts\/\d+$/.test(url)) return undefined;
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      return fetch(url, init).finally(() => {
+        inFlight -= 1;
+      });
+    });
+    const run = await looplab({ fetch: counting }).init({ project: "art-parallel-option" });
+    await run.saveArtifact(join(dir, "one.bin"), { partSize: 64 * 1024, parallel: 1 });
+    expect(maxInFlight).toBe(1);
+    await run.saveArtifact(join(dir, "three.bin"), { partSize: 64 * 1024, parallel: 3 });
+    expect(maxInFlight).toBe(3);
+    await run.finish();
+  });
+
   it("resumes in the next process an upload whose process died half-way: < 60% re-sent", async () => {
     const dir = tempDir();
     const size = 2 * 1024 * 1024;

@@ -19,6 +19,8 @@ export interface SaveArtifactOptions {
   overwrite?: boolean;
   /** Upload part size, bytes (default 8 MiB; at least 64 KiB). */
   partSize?: number;
+  /** Parts of a file in flight at once (default 4). */
+  parallel?: number;
   /** Called as parts are acknowledged: bytes done and total over every file of this call. */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
 }
@@ -199,6 +201,7 @@ export class RunArtifacts {
         {
           onProgress: (done) => options.onProgress?.(start + done, total),
           ...(options.partSize === undefined ? {} : { partSize: options.partSize }),
+          ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
           ...(io.sessions ? { sessions: io.sessions } : {}),
         },
       );
