@@ -57,6 +57,33 @@ async function allTrials(s: SweepStack, sweepId: string) {
 }
 
 describe("sweep controller", () => {
+  it("puts a trial whose agent vanished back in the queue: it resumes on its run, and no trial takes its place", async () => {
+    const s = await stack();
+    const created = await s.sweeps.create({ spec: spec({ budget: { runs: 2, parallel: 1 } }) });
+    await s.sweeps.controller.tickSweep(created.id);
+    const [first] = await s.startQueued();
+    if (!first) throw new Error("no trial started");
+    await s.report(first, "loss", [{ step: 1, value: 3 }]);
+
+    s.clock.advance(s.queue.leaseTimeoutMs + 1);
+    expect((await s.queue.expireLeases()).requeued).toEqual([first.id]);
+    expect((await s.runs.get(first.runId)).status).toBe("crashed");
+    await s.sweeps.controller.tickSweep(created.id);
+    const during = await allTrials(s, created.id);
+    expect(during.map((t) => [t.number, t.status, t.runId])).toEqual([[1, "queued", first.runId]]);
+    expect((await s.sweeps.get(created.id)).counts).toMatchObject({ queued: 1, crashed: 0 });
+
+    const [again] = await s.startQueued();
+    expect(again).toMatchObject({ id: first.id, runId: first.runId, attempts: 2 });
+    if (!again) throw new Error("the trial did not come back");
+    await s.report(again, "loss", [{ step: 2, value: 1 }]);
+    await s.finish(again);
+    await runToEnd(s, created.id);
+    const trials = await allTrials(s, created.id);
+    expect(trials).toHaveLength(2);
+    expect(trials[0]).toMatchObject({ number: 1, runId: first.runId, status: "finished" });
+  });
+
   it("proposes parallel trials at once and finishes with exactly the run budget", async () => {
     const s = await stack();
     const created = await s.sweeps.create({ spec: spec() });

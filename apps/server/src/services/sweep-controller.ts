@@ -31,8 +31,11 @@ import { loadTrialStates, type TrialState } from "./sweep-views.js";
 
 /** Points of the early-stopping metric read per trial and tick (the newest are judged). */
 const MAX_POINTS_PER_TRIAL = 5000;
-/** Jobs of a trial are tried once: a failed trial counts against the budget like any other. */
-export const TRIAL_MAX_ATTEMPTS = 1;
+/**
+ * Attempts count only leases lost with their agent (a program that fails ends its job at once),
+ * so a trial whose machine vanished goes back to the queue and resumes on its run, as any job.
+ */
+export const TRIAL_MAX_ATTEMPTS = 3;
 const LEASE_MS = 15_000;
 
 export interface SweepControllerOptions {

@@ -34,15 +34,22 @@ function objectiveOf(summaries: readonly SeriesSummaryRecord[] | undefined, key:
   return summaries?.find((s) => s.key === key);
 }
 
-/** Joins trials with their runs' status and objective summary (two batched reads). */
+/** Joins trials with their runs' status and objective summary (two batched reads, and a job read per crashed run). */
 export async function loadTrialStates(
-  repos: Pick<StoreRepos, "runs" | "metrics">,
+  repos: Pick<StoreRepos, "runs" | "metrics" | "queue">,
   trials: readonly SweepTrialRecord[],
   objective: SweepSpec["objective"],
 ): Promise<TrialState[]> {
   const runIds = trials.flatMap((t) => (t.runId ? [t.runId] : []));
   const runs = new Map((await repos.runs.getMany(runIds)).map((r) => [r.id, r]));
   const series = await repos.metrics.listSeriesForRuns(runIds);
+  // A crashed run whose job went back to the queue (its agent vanished) will resume: still pending.
+  const resuming = new Set<string>();
+  for (const trial of trials) {
+    if (!trial.runId || !trial.jobId || runs.get(trial.runId)?.status !== "crashed") continue;
+    const job = await repos.queue.getJob(trial.jobId);
+    if (job && (job.state === "queued" || job.state === "leased" || job.state === "running")) resuming.add(trial.runId);
+  }
   return trials.map((trial) => {
     const run = trial.runId ? runs.get(trial.runId) : undefined;
     const summary = trial.runId ? objectiveOf(series.get(trial.runId), objective.metric) : undefined;
@@ -54,7 +61,7 @@ export async function loadTrialStates(
     return {
       trial,
       // A run purged from under the sweep counts as killed, so the sweep does not wait for it.
-      status: run ? run.status : trial.runId ? "killed" : null,
+      status: run ? (resuming.has(run.id) ? "queued" : run.status) : trial.runId ? "killed" : null,
       value: shownValue !== null && Number.isFinite(shownValue) ? shownValue : null,
       shownValue,
       step: summary?.lastStep ?? null,
