@@ -12,7 +12,10 @@ import { invalidParameter, resourceDoesNotExist } from "./mlflow-errors.js";
  * MLflow clients upload artifacts without a digest, and Looplab's artifact service stores by
  * sha256 known up front. A body is therefore streamed to a temporary file while hashed (never
  * held in memory), then handed to the artifact service. Multipart uploads keep their parts as
- * files under one folder per upload until completed or aborted.
+ * files under one folder per upload until completed or aborted. The folder does not depend on the
+ * process, so an upload continues across a server restart; what a crash or an abandoned upload
+ * leaves there is removed once it has not changed for `maxAgeMs` (checked at most hourly, when
+ * an upload is created).
  */
 export interface StagedFile {
   path: string;
@@ -22,7 +25,27 @@ export interface StagedFile {
   remove(): Promise<void>;
 }
 
-export function createArtifactStaging(root = join(tmpdir(), `looplab-mlflow-${process.pid}`)) {
+export function createArtifactStaging(
+  root = join(tmpdir(), "looplab-mlflow-uploads"),
+  opts: { maxAgeMs?: number; now?: () => number } = {},
+) {
+  const maxAgeMs = opts.maxAgeMs ?? 24 * 60 * 60 * 1000;
+  const now = opts.now ?? Date.now;
+  let lastSweep = Number.NEGATIVE_INFINITY;
+
+  /** Removes staged files and upload folders untouched for `maxAgeMs` (adding a part touches its folder). */
+  async function sweepStale(): Promise<void> {
+    if (now() - lastSweep < Math.min(maxAgeMs, 60 * 60 * 1000)) return;
+    lastSweep = now();
+    const names = await readdir(root).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!/^(put|mpu)-/.test(name)) continue;
+      const path = join(root, name);
+      const info = await stat(path).catch(() => null);
+      if (info && now() - info.mtimeMs > maxAgeMs) await rm(path, { recursive: true, force: true });
+    }
+  }
+
   async function stage(body: Readable): Promise<StagedFile> {
     await mkdir(root, { recursive: true });
     const path = join(root, `put-${randomUUID()}`);
@@ -52,6 +75,7 @@ export function createArtifactStaging(root = join(tmpdir(), `looplab-mlflow-${pr
     stage,
 
     async createUpload(): Promise<string> {
+      await sweepStale();
       const uploadId = randomUUID().replaceAll("-", "");
       await mkdir(uploadDir(uploadId), { recursive: true });
       return uploadId;
