@@ -13,6 +13,7 @@ import type { AgentRecord, JobRecord } from "../ports/queue-repo.js";
 import type { Store } from "../ports/store.js";
 import type { Clock } from "./clock.js";
 import { newId } from "./ids.js";
+import { handBack } from "./job-hand-back.js";
 import type { JobViews } from "./job-views.js";
 import type { QueueNotifier } from "./queue-notifier.js";
 
@@ -67,14 +68,7 @@ export function createAgentRegistry(
     await store.transaction(async (repos) => {
       const job = await repos.queue.getJob(jobId, { forUpdate: true });
       if (!job || job.agentId !== agentId || (job.state !== "leased" && job.state !== "running")) return;
-      await repos.queue.updateJob(job.id, {
-        state: "queued",
-        attempts: Math.max(0, job.attempts - 1),
-        agentId: null,
-        gpuIndices: [],
-        leaseExpiresAt: null,
-        updatedAt: now,
-      });
+      await repos.queue.updateJob(job.id, handBack(job, now));
     });
     notifier.wake();
   }
@@ -185,14 +179,7 @@ export function createAgentRegistry(
       const released = await store.transaction(async (repos) => {
         const held = await repos.queue.heldJobs([agentId]);
         for (const job of held) {
-          await repos.queue.updateJob(job.id, {
-            state: "queued",
-            attempts: Math.max(0, job.attempts - 1),
-            agentId: null,
-            gpuIndices: [],
-            leaseExpiresAt: null,
-            updatedAt: now,
-          });
+          await repos.queue.updateJob(job.id, handBack(job, now));
         }
         await repos.queue.deleteAgent(agentId);
         return held.length;

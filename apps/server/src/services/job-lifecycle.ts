@@ -3,6 +3,7 @@ import type { JobCancelReason, JobOutcome, JobRecord } from "../ports/queue-repo
 import type { Store, StoreRepos } from "../ports/store.js";
 import type { Clock } from "./clock.js";
 import type { RunEvents } from "./event-bus.js";
+import { handBack } from "./job-hand-back.js";
 import type { JobViews } from "./job-views.js";
 import type { QueueNotifier } from "./queue-notifier.js";
 
@@ -117,14 +118,7 @@ export function createJobLifecycle(
       return change(jobId, async (job, repos, now) => {
         if (job.state === "queued" && job.agentId === null) return {};
         requireHolder(job, input.agentId);
-        await repos.queue.updateJob(job.id, {
-          state: "queued",
-          attempts: Math.max(0, job.attempts - 1),
-          agentId: null,
-          gpuIndices: [],
-          leaseExpiresAt: null,
-          updatedAt: now,
-        });
+        await repos.queue.updateJob(job.id, handBack(job, now));
         return { wake: true };
       });
     },

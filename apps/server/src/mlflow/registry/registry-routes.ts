@@ -29,6 +29,13 @@ const keyValue = z.object({ key: z.string().min(1).max(250), value: z.string().m
 const tagsOf = (list: { key: string; value: string }[] | undefined) =>
   Object.fromEntries((list ?? []).map((t) => [t.key, t.value]));
 
+/** The query of both registry searches: MLflow's filter and order_by, paged by token. */
+const searchQuery = z.object({
+  filter: z.string().optional(),
+  max_results: int64.optional(),
+  order_by: repeated(z.string()).optional(),
+  page_token: z.string().optional(),
+});
 const MAX_MODELS_PER_PAGE = 1000;
 const MAX_VERSIONS_PER_PAGE = 200_000;
 const DEFAULT_VERSIONS_PER_PAGE = 10_000;
@@ -107,12 +114,7 @@ function registerModelRoutes(app: FastifyInstance, s: Services): void {
     {
       method: "GET",
       path: "/mlflow/registered-models/search",
-      query: z.object({
-        filter: z.string().optional(),
-        max_results: int64.optional(),
-        order_by: repeated(z.string()).optional(),
-        page_token: z.string().optional(),
-      }),
+      query: searchQuery,
     },
     async ({ query }) => {
       const limit = maxResults(query.max_results, 100, MAX_MODELS_PER_PAGE);
@@ -258,12 +260,7 @@ function registerVersionRoutes(app: FastifyInstance, s: Services): void {
     {
       method: "GET",
       path: "/mlflow/model-versions/search",
-      query: z.object({
-        filter: z.string().optional(),
-        max_results: int64.optional(),
-        order_by: repeated(z.string()).optional(),
-        page_token: z.string().optional(),
-      }),
+      query: searchQuery,
     },
     async ({ query }) => {
       const limit = maxResults(query.max_results, DEFAULT_VERSIONS_PER_PAGE, MAX_VERSIONS_PER_PAGE);
