@@ -189,6 +189,35 @@ describe("artifact uploads against a real server", () => {
     await run.finish();
   });
 
+  it("checks each part of a file by CRC-32, and by sha256 where a source brings no cheaper check", async () => {
+    const dir = tempDir();
+    writeFile(dir, "crc.bin", 3 * 64 * 1024);
+    const seen: string[] = [];
+    const { fetch: recording } = countingFetch((url, init) => {
+      if (!/\/parts\/\d+$/.test(url)) return undefined;
+      const headers = new Headers(init.headers);
+      seen.push(
+        headers.has("x-looplab-part-crc32") ? "crc32" : headers.has("x-looplab-part-sha256") ? "sha256" : "none",
+      );
+      return fetch(url, init);
+    });
+    const ll = looplab({ fetch: recording });
+    const run = await ll.init({ project: "art-checksums" });
+    await run.saveArtifact(join(dir, "crc.bin"), { partSize: 64 * 1024 });
+    expect(seen).toEqual(["crc32", "crc32", "crc32"]);
+
+    seen.length = 0;
+    writeFile(dir, "sha.bin", 2 * 64 * 1024);
+    const [file] = (await selectLocalFiles(join(dir, "sha.bin"))).files;
+    const { partChecksum: _cheaper, ...withoutCrc } = await fileSource(file as NonNullable<typeof file>);
+    const outcome = await uploadArtifact(deps(ll, recording), run.id, { path: "sha.bin" }, withoutCrc, {
+      partSize: 64 * 1024,
+    });
+    expect(outcome.artifact.size).toBe(2 * 64 * 1024);
+    expect(seen).toEqual(["sha256", "sha256"]);
+    await run.finish();
+  });
+
   it("resumes in the next process an upload whose process died half-way: < 60% re-sent", async () => {
     const dir = tempDir();
     const size = 2 * 1024 * 1024;

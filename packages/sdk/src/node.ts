@@ -17,7 +17,14 @@ export { DEFAULT_SNAPSHOT_MAX_BYTES, formatBytes, packCodeSnapshot } from "./nod
 export { createExitHooks } from "./node/exit-hooks.js";
 export { createFileSpool, defaultSpoolDir } from "./node/file-spool.js";
 export { captureGitInfo } from "./node/git-info.js";
-export { fileSource, hashFile, type LocalFile, type LocalSelection, selectLocalFiles } from "./node/local-files.js";
+export {
+  crc32Checksum,
+  fileSource,
+  hashFile,
+  type LocalFile,
+  type LocalSelection,
+  selectLocalFiles,
+} from "./node/local-files.js";
 export { createNodeArtifactIo, defaultCheckpointDir } from "./node/node-artifact-io.js";
 export { NodeLooplab as Looplab, type NodeLooplabOptions as LooplabOptions } from "./node/node-looplab.js";
 export { createNodePlatform, type NodePlatformOptions, stderrReporter } from "./node/node-platform.js";

@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { access, open } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { type ImportedArtifact, MAX_IMPORT_ARTIFACTS_PER_BATCH } from "@looplab/core";
-import type { LooplabClient } from "@looplab/sdk";
+import { type ImportedArtifact, MAX_IMPORT_ARTIFACTS_PER_BATCH, PART_CRC32_HEADER } from "@looplab/core";
+import { crc32Checksum, type LooplabClient } from "@looplab/sdk";
 import { exitCodes } from "../exit-codes.js";
 import { CliError } from "./api-client.js";
 import { artifactsFile, blobPath, type LineageLine } from "./export-artifacts.js";
@@ -118,7 +117,7 @@ export async function uploadBlob(
         body: part,
         headers: {
           "content-type": "application/octet-stream",
-          "x-looplab-part-sha256": createHash("sha256").update(part).digest("hex"),
+          [PART_CRC32_HEADER]: crc32Checksum(part).slice("crc32:".length),
         },
       });
       if (!response.ok) throw await failure(response, `uploading part ${n} of '${artifact.path}'`);

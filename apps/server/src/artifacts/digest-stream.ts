@@ -2,17 +2,22 @@ import { createHash, type Hash } from "node:crypto";
 import { Transform, type TransformCallback } from "node:stream";
 import { LooplabError } from "@looplab/core";
 
+/** Anything fed a stream's bytes chunk by chunk (a node:crypto Hash, a part checksummer). */
+export interface ChunkHasher {
+  update(chunk: Buffer): unknown;
+}
+
 /**
- * A pass-through that feeds every byte to one or more sha256 hashes and counts them, failing
+ * A pass-through that feeds every byte to one or more hashes and counts them, failing
  * as soon as more than `limit` bytes arrive (so a lying client cannot fill the disk).
  */
 export class DigestStream extends Transform {
   bytes = 0;
-  private readonly hashes: Hash[];
+  private readonly hashes: ChunkHasher[];
   private readonly limit: number;
   private readonly label: string;
 
-  constructor(hashes: Hash[], opts: { limit?: number | undefined; label?: string } = {}) {
+  constructor(hashes: ChunkHasher[], opts: { limit?: number | undefined; label?: string } = {}) {
     super({ highWaterMark: 1024 * 1024 });
     this.hashes = hashes;
     this.limit = opts.limit ?? Number.POSITIVE_INFINITY;

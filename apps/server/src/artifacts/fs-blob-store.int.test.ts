@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { blobStoreContract } from "../ports/blob-store.contract.js";
 import { createFsBlobStore } from "./fs-blob-store.js";
+import { partChecksumOf } from "./part-checksum.js";
 
 blobStoreContract("local folder", async () => {
   const dir = mkdtempSync(join(tmpdir(), "looplab-blobs-"));
@@ -30,7 +31,14 @@ describe("local folder uploads across a restart", () => {
   const part = (uploadId: string, bytes: Buffer, n: number) => {
     const data = bytes.subarray((n - 1) * partSize, n * partSize);
     return {
-      spec: { uploadId, partNumber: n, partSize, offset: (n - 1) * partSize, size: data.length, sha256: sha(data) },
+      spec: {
+        uploadId,
+        partNumber: n,
+        partSize,
+        offset: (n - 1) * partSize,
+        size: data.length,
+        checksum: partChecksumOf(data, "crc32"),
+      },
       data,
     };
   };

@@ -1,9 +1,8 @@
-import type { Hash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { open, rm } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { DigestStream } from "./digest-stream.js";
+import { type ChunkHasher, DigestStream } from "./digest-stream.js";
 
 /** Small file-system steps shared by the folder blob store and its upload staging. */
 
@@ -11,7 +10,7 @@ import { DigestStream } from "./digest-stream.js";
 export async function writeHashed(
   body: Readable,
   path: string,
-  opts: { hashes: Hash[]; start?: number; limit?: number | undefined; label: string; create: boolean },
+  opts: { hashes: ChunkHasher[]; start?: number; limit?: number | undefined; label: string; create: boolean },
 ): Promise<number> {
   const digest = new DigestStream(opts.hashes, { limit: opts.limit, label: opts.label });
   const out = createWriteStream(path, {
@@ -26,7 +25,7 @@ export async function writeHashed(
 /** Feeds a stream to `hashes` (at most `limit` bytes) and discards it; returns the byte count. */
 export async function hashStream(
   body: Readable,
-  hashes: Hash[],
+  hashes: ChunkHasher[],
   opts: { limit?: number | undefined; label: string },
 ): Promise<number> {
   const digest = new DigestStream(hashes, opts);
@@ -39,7 +38,7 @@ export async function hashStream(
 }
 
 /** Feeds a file's bytes to `hashes` and, when `target` is given, writes them into it at `target.at`. */
-export async function copyHashed(source: string, hashes: Hash[], target?: { path: string; at: number }) {
+export async function copyHashed(source: string, hashes: ChunkHasher[], target?: { path: string; at: number }) {
   const input = createReadStream(source, { highWaterMark: 1024 * 1024 });
   if (!target) return await hashStream(input, hashes, { label: source });
   return await writeHashed(input, target.path, { hashes, start: target.at, label: source, create: false });

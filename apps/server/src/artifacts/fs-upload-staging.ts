@@ -4,8 +4,9 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { failedPrecondition } from "@looplab/core";
 import type { CompleteSpec, PartSpec } from "../ports/blob-store.js";
-import { checkDigest, newSha256 } from "./digest-stream.js";
+import { checkDigest } from "./digest-stream.js";
 import { hashStream, isMissing, removeQuietly, writeHashed } from "./fs-files.js";
+import { algorithmOf, checkPartChecksum, createPartChecksummer } from "./part-checksum.js";
 import { createPrefixHasher, type PrefixHasher } from "./prefix-hasher.js";
 
 /**
@@ -53,14 +54,14 @@ export function createFsUploadStaging(root: string, publishBlob: (tmp: string, s
   }
 
   async function verifyAndDiscard(part: PartSpec, body: Readable): Promise<void> {
-    const partHash = newSha256();
+    const partHash = createPartChecksummer(algorithmOf(part.checksum));
     const label = `part ${part.partNumber}`;
     const bytes = await hashStream(body, [partHash], { limit: part.size, label });
-    checkDigest(label, { bytes, sha256: partHash.digest("hex") }, part);
+    checkPartChecksum(label, { bytes, checksum: partHash.result() }, part);
   }
 
   async function writePart(part: PartSpec, body: Readable, state: UploadState): Promise<void> {
-    const partHash = newSha256();
+    const partHash = createPartChecksummer(algorithmOf(part.checksum));
     const whole = state.hasher.claimNext(part.partNumber);
     const label = `part ${part.partNumber}`;
     try {
@@ -71,7 +72,7 @@ export function createFsUploadStaging(root: string, publishBlob: (tmp: string, s
         label,
         create: false,
       });
-      checkDigest(label, { bytes, sha256: partHash.digest("hex") }, part);
+      checkPartChecksum(label, { bytes, checksum: partHash.result() }, part);
       await writeFile(join(markerDir(part.uploadId), String(part.partNumber)), "");
     } catch (error) {
       whole?.rollback();

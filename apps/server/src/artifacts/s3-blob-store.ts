@@ -12,7 +12,8 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { failedPrecondition, invalidArgument } from "@looplab/core";
 import type { BlobInfo, BlobStore, ByteRange } from "../ports/blob-store.js";
-import { checkDigest, DigestStream, newSha256 } from "./digest-stream.js";
+import { type ChunkHasher, checkDigest, DigestStream, newSha256 } from "./digest-stream.js";
+import { algorithmOf, checkPartChecksum, createPartChecksummer } from "./part-checksum.js";
 
 export interface S3Settings {
   bucket: string;
@@ -65,15 +66,16 @@ export function createS3BlobStore(settings: S3Settings): BlobStore {
   const partKey = (uploadId: string, n: number) => `${uploadsPrefix}${uploadId}/${String(n).padStart(5, "0")}`;
   const partSize = Math.max(5 * 1024 * 1024, settings.transferPartSize ?? 8 * 1024 * 1024);
 
-  /** Streams `body` to `Key` while hashing it; deletes the object again if verification fails. */
-  async function putVerified(
+  /**
+   * Streams `body` to `Key` while feeding `hasher` (at most `limit` bytes); deletes the object
+   * again if `check` (given the byte count) throws.
+   */
+  async function putChecked(
     Key: string,
     body: Readable,
-    expected: { size?: number | undefined; sha256: string },
-    label: string,
+    opts: { limit: number | undefined; label: string; hasher: ChunkHasher; check(bytes: number): void },
   ) {
-    const hash = newSha256();
-    const digest = new DigestStream([hash], { limit: expected.size, label });
+    const digest = new DigestStream([opts.hasher], { limit: opts.limit, label: opts.label });
     const pass = new PassThrough({ highWaterMark: 1024 * 1024 });
     const upload = new Upload({ client, params: { Bucket, Key, Body: pass }, partSize, queueSize: 2 });
     const feeding = pipeline(body, digest, pass);
@@ -85,12 +87,24 @@ export function createS3BlobStore(settings: S3Settings): BlobStore {
       throw error;
     }
     try {
-      checkDigest(label, { bytes: digest.bytes, sha256: hash.digest("hex") }, expected);
+      opts.check(digest.bytes);
     } catch (error) {
       await client.send(new DeleteObjectCommand({ Bucket, Key })).catch(() => undefined);
       throw error;
     }
     return digest.bytes;
+  }
+
+  /** Streams `body` to `Key`, verified against its size (when given) and sha256. */
+  function putVerified(
+    Key: string,
+    body: Readable,
+    expected: { size?: number | undefined; sha256: string },
+    label: string,
+  ) {
+    const hash = newSha256();
+    const check = (bytes: number) => checkDigest(label, { bytes, sha256: hash.digest("hex") }, expected);
+    return putChecked(Key, body, { limit: expected.size, label, hasher: hash, check });
   }
 
   async function getObject(Key: string, range?: ByteRange): Promise<Readable | null> {
@@ -170,7 +184,10 @@ export function createS3BlobStore(settings: S3Settings): BlobStore {
     },
 
     async putPart(part, body) {
-      await putVerified(partKey(part.uploadId, part.partNumber), body, part, `part ${part.partNumber}`);
+      const label = `part ${part.partNumber}`;
+      const hasher = createPartChecksummer(algorithmOf(part.checksum));
+      const check = (bytes: number) => checkPartChecksum(label, { bytes, checksum: hasher.result() }, part);
+      await putChecked(partKey(part.uploadId, part.partNumber), body, { limit: part.size, label, hasher, check });
     },
     async completeUpload(spec) {
       const head = await client

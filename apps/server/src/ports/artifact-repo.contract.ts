@@ -127,12 +127,27 @@ export function artifactRepoContract(name: string, open: () => Promise<Store>): 
       };
       await store.artifacts.createUpload(upload);
       expect(await store.artifacts.getUpload(upload.id)).toEqual(upload);
-      await store.artifacts.putPart(upload.id, { partNumber: 2, size: 128, sha256: digest(31), receivedAt: 150 });
-      await store.artifacts.putPart(upload.id, { partNumber: 1, size: 128, sha256: digest(32), receivedAt: 150 });
-      await store.artifacts.putPart(upload.id, { partNumber: 1, size: 128, sha256: digest(33), receivedAt: 160 });
-      expect((await store.artifacts.listParts(upload.id)).map((p) => [p.partNumber, p.sha256])).toEqual([
-        [1, digest(33)],
-        [2, digest(31)],
+      await store.artifacts.putPart(upload.id, {
+        partNumber: 2,
+        size: 128,
+        checksum: "crc32:0a6216d9",
+        receivedAt: 150,
+      });
+      await store.artifacts.putPart(upload.id, {
+        partNumber: 1,
+        size: 128,
+        checksum: `sha256:${digest(32)}`,
+        receivedAt: 150,
+      });
+      await store.artifacts.putPart(upload.id, {
+        partNumber: 1,
+        size: 128,
+        checksum: `sha256:${digest(33)}`,
+        receivedAt: 160,
+      });
+      expect((await store.artifacts.listParts(upload.id)).map((p) => [p.partNumber, p.checksum])).toEqual([
+        [1, `sha256:${digest(33)}`],
+        [2, "crc32:0a6216d9"],
       ]);
       expect(await store.artifacts.openUploadBytes(projectId)).toBeGreaterThanOrEqual(300);
       expect(await store.artifacts.openUploadBytes(projectId, upload.id)).toBe(0);

@@ -1,4 +1,4 @@
-import type { ArtifactType, MetricGoal } from "@looplab/core";
+import type { ArtifactType, MetricGoal, PartChecksum } from "@looplab/core";
 
 /**
  * Artifact metadata behind the Store port (the bytes live in the BlobStore). A blob is
@@ -53,7 +53,8 @@ export interface UploadRecord {
 export interface UploadPartRecord {
   partNumber: number;
   size: number;
-  sha256: string;
+  /** What the part was verified against when first received. */
+  checksum: PartChecksum;
   receivedAt: number;
 }
 

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { PartChecksum } from "@looplab/core";
 
 /**
  * The artifact store port (DESIGN.md §3): content-addressed blobs keyed by their sha256, plus a
@@ -34,8 +35,8 @@ export interface PartSpec {
   offset: number;
   /** Exact size the part must have. */
   size: number;
-  /** Lowercase hex sha256 the part must have. */
-  sha256: string;
+  /** The checksum the part's bytes must have. */
+  checksum: PartChecksum;
 }
 
 export interface CompleteSpec {

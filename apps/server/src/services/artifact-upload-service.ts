@@ -11,6 +11,7 @@ import {
   LooplabError,
   MAX_PARTS,
   notFound,
+  partChecksumFromHeaders,
   type UploadSession,
 } from "@looplab/core";
 import type { ArtifactRecord, UploadRecord } from "../ports/artifact-repo.js";
@@ -173,11 +174,12 @@ export function createArtifactUploads(deps: Deps) {
       uploadId: string,
       partNumber: number,
       body: Readable,
-      opts: { sha256: string | undefined; contentLength: number | undefined },
+      opts: {
+        checksum: { crc32?: string | undefined; sha256?: string | undefined };
+        contentLength: number | undefined;
+      },
     ) {
-      if (!opts.sha256 || !/^[0-9a-f]{64}$/.test(opts.sha256)) {
-        throw invalidArgument("header x-looplab-part-sha256 must be the part's sha256 as 64 lowercase hex characters");
-      }
+      const checksum = partChecksumFromHeaders(opts.checksum);
       const upload = await requireUpload(uploadId);
       if (upload.state !== "open") throw failedPrecondition(`upload '${uploadId}' is ${upload.state}`);
       if (partNumber > upload.partCount) {
@@ -190,9 +192,11 @@ export function createArtifactUploads(deps: Deps) {
         });
       }
       const known = (await store.artifacts.listParts(uploadId)).find((p) => p.partNumber === partNumber);
-      if (known && known.sha256 !== opts.sha256) {
-        throw failedPrecondition(`part ${partNumber} was already received with another sha256`, {
-          sha256: known.sha256,
+      if (known && known.checksum !== checksum) {
+        // The same algorithm with another value is other bytes; another algorithm cannot be
+        // compared with what is stored, and the client that resends a part resends it as before.
+        throw failedPrecondition(`part ${partNumber} was already received with checksum ${known.checksum}`, {
+          checksum: known.checksum,
         });
       }
       const spec = {
@@ -201,11 +205,11 @@ export function createArtifactUploads(deps: Deps) {
         partSize: upload.partSize,
         offset: (partNumber - 1) * upload.partSize,
         size,
-        sha256: opts.sha256,
+        checksum,
       };
       await blobs.putPart(spec, body);
-      await store.artifacts.putPart(uploadId, { partNumber, size, sha256: opts.sha256, receivedAt: clock.now() });
-      return { uploadId, partNumber, size, sha256: opts.sha256 };
+      await store.artifacts.putPart(uploadId, { partNumber, size, checksum, receivedAt: clock.now() });
+      return { uploadId, partNumber, size, checksum };
     },
 
     async complete(uploadId: string): Promise<UploadSession> {

@@ -11,6 +11,7 @@ import { runLogsMigration } from "./migrations/0007-run-logs.js";
 import { sweepsMigration } from "./migrations/0008-sweeps.js";
 import { modelRegistryMigration } from "./migrations/0009-model-registry.js";
 import { mlflowMigration } from "./migrations/0010-mlflow.js";
+import { partChecksumsMigration } from "./migrations/0011-part-checksums.js";
 
 /** Numbered, forward-only migrations; one set for both dialects (DESIGN.md §10). */
 export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
@@ -25,6 +26,7 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "0008-sweeps": sweepsMigration(),
     "0009-model-registry": modelRegistryMigration(),
     "0010-mlflow": mlflowMigration(),
+    "0011-part-checksums": partChecksumsMigration(),
   };
 }
 

@@ -63,7 +63,7 @@ export const artifactRoutes = {
     method: "PUT",
     path: "/api/v1/uploads/:uploadId/parts/:partNumber",
     summary:
-      "Send one part as application/octet-stream with header x-looplab-part-sha256 (hex); every part is partSize bytes but the last. A digest mismatch is 422 and the part is discarded",
+      "Send one part as application/octet-stream with one checksum header: x-looplab-part-crc32 (8 hex) or x-looplab-part-sha256 (64 hex); every part is partSize bytes but the last. A checksum mismatch is 422 and the part is discarded",
     params: uploadPartParams,
     response: uploadPartResult,
     rawBody: true,

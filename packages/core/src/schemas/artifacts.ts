@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { booleanQuery, epochMs, metricKeySchema, pageTokenSchema, runIdSchema } from "./common.js";
+import { partChecksumSchema } from "./part-checksum.js";
 import { metricGoalSchema } from "./projects.js";
 
 /**
@@ -15,9 +16,6 @@ export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 export const MIN_PART_SIZE = 64 * 1024;
 export const MAX_PART_SIZE = 512 * 1024 * 1024;
 export const MAX_PARTS = 10_000;
-/** Request header carrying the lowercase hex sha256 of an upload part (or of a one-shot body). */
-export const PART_SHA256_HEADER = "x-looplab-part-sha256";
-
 /** Why an artifact path is refused, or null when it is acceptable. Shared by server and clients. */
 export function artifactPathProblem(path: string): string | null {
   if (path.length === 0) return "must not be empty";
@@ -185,7 +183,8 @@ export const uploadPartResult = z.object({
   uploadId: z.string(),
   partNumber: z.number().int(),
   size: byteSizeSchema,
-  sha256: sha256Schema,
+  /** The checksum the part was verified against (the one it was first received with). */
+  checksum: partChecksumSchema,
 });
 
 /** The one-shot upload for small files: the body is the file, the query describes it. */

@@ -4,6 +4,7 @@ export * from "./dashboard.js";
 export * from "./import-export.js";
 export * from "./logs.js";
 export * from "./metrics.js";
+export * from "./part-checksum.js";
 export * from "./projects.js";
 export * from "./queue.js";
 export * from "./registry.js";

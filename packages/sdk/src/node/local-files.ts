@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, readdir, stat } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
-import { invalidArgument, notFound } from "@looplab/core";
+import { crc32 } from "node:zlib";
+import { invalidArgument, notFound, type PartChecksum } from "@looplab/core";
 import type { UploadSource } from "../artifact-upload.js";
 
 export interface LocalFile {
@@ -57,12 +58,18 @@ export async function hashFile(path: string, limit?: number): Promise<string> {
   return hash.digest("hex");
 }
 
+/** A part's CRC-32 as the server's `x-looplab-part-crc32` check expects it. */
+export function crc32Checksum(bytes: Uint8Array): PartChecksum {
+  return `crc32:${crc32(bytes).toString(16).padStart(8, "0")}`;
+}
+
 /** An upload source over a file: hashed by streaming first, then read part by part. */
 export async function fileSource(file: LocalFile): Promise<UploadSource> {
   const sha256 = await hashFile(file.absolutePath);
   return {
     size: file.size,
     sha256,
+    partChecksum: crc32Checksum,
     async read(offset, length) {
       const handle = await open(file.absolutePath, "r");
       try {

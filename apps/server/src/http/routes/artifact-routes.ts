@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { LooplabError, PART_SHA256_HEADER, routes } from "@looplab/core";
+import { LooplabError, PART_CRC32_HEADER, PART_SHA256_HEADER, routes } from "@looplab/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ByteRange } from "../../ports/blob-store.js";
 import type { Services } from "../../services/index.js";
@@ -37,11 +37,12 @@ function registerUploadRoutes(app: FastifyInstance, s: Services): void {
   registerRoute(app, routes.getUpload, ({ params }) => a.getUpload(params.uploadId));
   registerRoute(app, routes.uploadPart, ({ params, request }) => {
     const { body, contentLength } = rawBody(request);
-    const sha256 = request.headers[PART_SHA256_HEADER];
-    return a.uploadPart(params.uploadId, params.partNumber, body, {
-      sha256: typeof sha256 === "string" ? sha256.toLowerCase() : undefined,
-      contentLength,
-    });
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return typeof value === "string" ? value : undefined;
+    };
+    const checksum = { crc32: header(PART_CRC32_HEADER), sha256: header(PART_SHA256_HEADER) };
+    return a.uploadPart(params.uploadId, params.partNumber, body, { checksum, contentLength });
   });
   registerRoute(app, routes.completeUpload, ({ params }) => a.completeUpload(params.uploadId));
   registerRoute(app, routes.abortUpload, async ({ params }) => {

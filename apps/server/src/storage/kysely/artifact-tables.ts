@@ -48,7 +48,8 @@ export interface ArtifactUploadPartsTable {
   upload_id: string;
   part_number: number;
   size: number;
-  sha256: string;
+  /** `<algorithm>:<hex>` (PartChecksum). */
+  checksum: string;
   received_at: number;
 }
 

@@ -1,3 +1,4 @@
+import type { PartChecksum } from "@looplab/core";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { ArtifactRepo } from "../../ports/artifact-repo.js";
 import type { Database } from "../database.js";
@@ -41,7 +42,7 @@ export function createArtifactUploadRepo(db: Executor): UploadMethods {
       return rows.map((r) => ({
         partNumber: num(r.part_number),
         size: num(r.size),
-        sha256: r.sha256,
+        checksum: r.checksum as PartChecksum,
         receivedAt: num(r.received_at),
       }));
     },
@@ -52,13 +53,13 @@ export function createArtifactUploadRepo(db: Executor): UploadMethods {
           upload_id: uploadId,
           part_number: part.partNumber,
           size: part.size,
-          sha256: part.sha256,
+          checksum: part.checksum,
           received_at: part.receivedAt,
         })
         .onConflict((oc) =>
           oc.columns(["upload_id", "part_number"]).doUpdateSet({
             size: part.size,
-            sha256: part.sha256,
+            checksum: part.checksum,
             received_at: part.receivedAt,
           }),
         )
