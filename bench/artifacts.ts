@@ -1,21 +1,23 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { createHash, randomFillSync } from "node:crypto";
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { open, rm } from "node:fs/promises";
-import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { crc32 } from "node:zlib";
 import { spawnServerProcess } from "@looplab/server/testing";
-import { postJson } from "./bench-server.js";
+import { postJson } from "./http-json.js";
 import { fmt, median, note, record } from "./report.js";
+import type { TransferJob } from "./transfer-client.js";
 
 /**
  * Artifacts through the server: a file of LOOPLAB_BENCH_ARTIFACT_MB (default 1024) uploaded in
  * 8 MiB parts (LOOPLAB_BENCH_ARTIFACT_PARALLEL at a time, default 4; each with its CRC-32, as the
- * SDK sends them) and downloaded again, against
- * a Node-streams copy of the same freshly written bytes from one file to another on the same disk.
+ * SDK sends them) and downloaded again, against a Node-streams copy of the same freshly written
+ * bytes from one file to another on the same disk. The copy, the upload and the download each run
+ * in a fresh client process (transfer-client.ts) that times itself, after the disk has settled.
  * LOOPLAB_BENCH_ARTIFACT_ROUNDS rounds (default 3; new bytes each) give each figure as the median
  * of its per-round ratios, so one noisy copy does not decide it. The server's RSS is sampled throughout.
  */
@@ -23,7 +25,9 @@ const SIZE = Number(process.env.LOOPLAB_BENCH_ARTIFACT_MB ?? 1024) * 1024 * 1024
 const PART = 8 * 1024 * 1024;
 const PARALLEL = Number(process.env.LOOPLAB_BENCH_ARTIFACT_PARALLEL ?? 4);
 const ROUNDS = Number(process.env.LOOPLAB_BENCH_ARTIFACT_ROUNDS ?? 3);
-const agent = new http.Agent({ keepAlive: true, maxSockets: PARALLEL });
+const clientScript = fileURLToPath(new URL("./transfer-client.ts", import.meta.url));
+const rate = (ms: number) => SIZE / (ms / 1000);
+const execFileAsync = promisify(execFile);
 
 /**
  * Writes back every dirty page before a timed phase, so that no phase pays for the writeback of
@@ -76,43 +80,6 @@ async function digests(path: string): Promise<{ whole: string; parts: string[] }
 
 const hex8 = (n: number) => n.toString(16).padStart(8, "0");
 
-function putPart(url: string, path: string, start: number, end: number, crc: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method: "PUT",
-        agent,
-        headers: {
-          "content-type": "application/octet-stream",
-          "content-length": end - start,
-          "x-looplab-part-crc32": crc,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    createReadStream(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }).pipe(req);
-  });
-}
-
-function downloadTo(url: string, target: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent }, (res) => {
-        pipeline(res, createWriteStream(target, { highWaterMark: 1024 * 1024 })).then(
-          () => resolve(res.statusCode ?? 0),
-          reject,
-        );
-      })
-      .on("error", reject);
-  });
-}
-
 /** Overwrites the first part with new random bytes (a new file, as far as digests go). */
 async function refreshFirstPart(path: string): Promise<void> {
   const handle = await open(path, "r+");
@@ -120,29 +87,21 @@ async function refreshFirstPart(path: string): Promise<void> {
   await handle.close();
 }
 
-/** One resumable upload session, PARALLEL parts in flight (each on its own keep-alive connection, as the SDK sends them). */
-async function uploadParts(base: string, runId: string, path: string, source: string, whole: string, parts: string[]) {
-  const session = (
-    await postJson(
-      `${base}/api/v1/runs/${runId}/uploads`,
-      JSON.stringify({ path, size: SIZE, sha256: whole, type: "model", partSize: PART }),
-    )
-  ).json;
-  let next = 1;
-  const sender = async () => {
-    while (next <= session.partCount) {
-      const n = next++;
-      const start = (n - 1) * PART;
-      const url = `${base}/api/v1/uploads/${session.uploadId}/parts/${n}`;
-      const status = await putPart(url, source, start, Math.min(SIZE, start + PART), parts[n - 1] as string);
-      if (status !== 200) throw new Error(`part ${n} refused: ${status}`);
-    }
-  };
-  await Promise.all(Array.from({ length: PARALLEL }, sender));
-  const t0 = performance.now();
-  const done = await postJson(`${base}/api/v1/uploads/${session.uploadId}/complete`, "{}");
-  note(`complete took ${fmt(performance.now() - t0)} ms`);
-  if (done.status !== 200 || done.json.state !== "complete") throw new Error(`complete: ${JSON.stringify(done.json)}`);
+/** Runs one timed transfer in a fresh client process (bench/transfer-client.ts); returns its milliseconds. */
+async function timeTransfer(job: TransferJob, serverPid: number): Promise<number> {
+  const serverCpu = cpuMsOf(serverPid);
+  // Asynchronous, so that the RSS sampler keeps running meanwhile.
+  const { stdout } = await execFileAsync(process.execPath, ["--import", "tsx", clientScript, JSON.stringify(job)]);
+  const { ms, cpuMs } = JSON.parse(stdout.trim().split("\n").at(-1) as string) as { ms: number; cpuMs: number };
+  const server = job.op === "copy" ? "" : `, server ${fmt(cpuMsOf(serverPid) - serverCpu)} ms`;
+  note(`${job.op}: ${fmt(ms)} ms; CPU time: client ${fmt(cpuMs)} ms${server}`);
+  return ms;
+}
+
+/** A process's CPU time so far (user + system), from /proc (clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1] ?? "").split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export async function benchArtifacts(): Promise<void> {
@@ -172,24 +131,28 @@ export async function benchArtifacts(): Promise<void> {
       // New bytes each round (the server would deduplicate the same file), freshly written for the copy too.
       await refreshFirstPart(source);
       settleDisk();
-      let started = performance.now();
-      await pipeline(createReadStream(source), createWriteStream(join(work, "copy.bin")));
-      const copy = SIZE / ((performance.now() - started) / 1000);
+      const copy = rate(await timeTransfer({ op: "copy", from: source, to: join(work, "copy.bin") }, pid));
       await rm(join(work, "copy.bin"));
       const { whole, parts } = await digests(source);
       const path = `model-${round}.bin`;
 
       settleDisk();
-      started = performance.now();
-      await uploadParts(base, runId, path, source, whole, parts);
-      const upload = SIZE / ((performance.now() - started) / 1000);
+      const upload = rate(
+        await timeTransfer(
+          {
+            op: "upload",
+            ...{ base, runId, path, source, size: SIZE, partSize: PART, parallel: PARALLEL },
+            ...{ sha256: whole, partCrcs: parts },
+          },
+          pid,
+        ),
+      );
 
       const target = join(work, "downloaded.bin");
       settleDisk();
-      started = performance.now();
-      const status = await downloadTo(`${base}/api/v1/runs/${runId}/artifacts/content?path=${path}`, target);
-      const download = SIZE / ((performance.now() - started) / 1000);
-      if (status !== 200 || (await digests(target)).whole !== whole) throw new Error("downloaded bytes differ");
+      const url = `${base}/api/v1/runs/${runId}/artifacts/content?path=${path}`;
+      const download = rate(await timeTransfer({ op: "download", url, target }, pid));
+      if ((await digests(target)).whole !== whole) throw new Error("downloaded bytes differ");
       await rm(target);
       note(`round ${round}: copy ${mb(copy)}, upload ${mb(upload)}, download ${mb(download)}`);
       rounds.push({ copy, upload, download });
