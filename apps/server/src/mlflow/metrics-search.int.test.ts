@@ -225,6 +225,28 @@ describe("MLflow metrics and search", () => {
       expect(await names("", ["run_name DESC"])).toEqual(["run4", "run3", "run2", "run1"]);
     });
 
+    it("answers whole runs, as runs/get does, whatever the filter and order read", async () => {
+      const dataset = { name: "digits", digest: "d1", source_type: "local", source: "{}" };
+      const logged = await ml.post("/runs/log-inputs", {
+        run_id: ids.run1,
+        datasets: [{ tags: [{ key: "mlflow.data.context", value: "train" }], dataset }],
+      });
+      expect(logged.status).toBe(200);
+      const whole = (await ml.get("/runs/get", { run_id: ids.run1 })).body.run;
+      expect(whole.data.metrics).toHaveLength(2);
+      expect(whole.inputs.dataset_inputs).toHaveLength(1);
+      for (const [filter, order_by] of [
+        ["run_name = 'run1'", undefined],
+        ["params.lr = '1'", ["params.lr"]],
+        ["metrics.acc > 0.9", undefined],
+        ["dataset.name = 'digits'", undefined],
+        ["", ["metrics.acc DESC"]],
+      ] as const) {
+        const found = await search(filter, order_by ? [...order_by] : undefined, { max_results: 1 });
+        expect([filter, found.body.runs?.[0]]).toEqual([filter, whole]);
+      }
+    });
+
     it("errors: OR, parentheses, quoted metric value, params compared with >, bad tokens", async () => {
       for (const bad of [
         "metrics.acc > 1 OR metrics.acc < 0",

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import type { MlflowRunIoRecord } from "../ports/mlflow-repo.js";
 import type { RunRecord } from "../ports/store.js";
 import type { Services } from "../services/index.js";
 import { inView, viewType } from "./experiment-routes.js";
@@ -11,7 +12,14 @@ import { JsonText, registerMlflowRoute } from "./mlflow-route.js";
 import { type RunContext, runEntityOf, searchableOf } from "./mlflow-run-view.js";
 import type { MlflowRuns } from "./mlflow-runs.js";
 import { runIdOf } from "./run-routes.js";
-import { parseFilter, parseOrderBy, runGrammar } from "./search/filter-parser.js";
+import {
+  type Clause,
+  type EntityType,
+  type OrderTerm,
+  parseFilter,
+  parseOrderBy,
+  runGrammar,
+} from "./search/filter-parser.js";
 import { nativePrefilter } from "./search/native-prefilter.js";
 import { matchesAll, orderComparator } from "./search/run-matcher.js";
 
@@ -23,8 +31,21 @@ export const HISTORY_PAGE = 25_000;
  * runs/search and metric history. MLflow's filter is parsed by search/filter-parser.ts and
  * evaluated over the runs of the requested experiments with MLflow's semantics (string params,
  * case-sensitive LIKE, missing never matches): Looplab's native filter types params and has no
- * LIKE, so it cannot express these exactly; the candidates are read in pages of 1,000 runs.
+ * LIKE, so it cannot express these exactly; the candidates are read in pages of 1,000 runs, with
+ * their metric summaries and inputs only when the filter or the order refers to them (otherwise
+ * only for the page answered).
  */
+/** What of a run's details (beyond its record) a search must read to filter and order. */
+interface DetailNeeds {
+  series: boolean;
+  io: boolean;
+}
+
+function detailNeedsOf(clauses: readonly Clause[], order: readonly OrderTerm[]): DetailNeeds {
+  const refers = (type: EntityType) => clauses.some((c) => c.type === type) || order.some((o) => o.type === type);
+  return { series: refers("metric"), io: refers("dataset") };
+}
+
 export function registerSearchRoutes(
   app: FastifyInstance,
   services: Services,
@@ -44,7 +65,16 @@ export function registerSearchRoutes(
     }
   }
 
-  async function contextsOf(projectId: string, experimentId: number, prefilter: string): Promise<RunContext[]> {
+  /**
+   * The runs of an experiment as search contexts. Metric summaries and inputs are read only when
+   * the filter or the order needs them (`needs`); `withDetails` adds them to the page answered.
+   */
+  async function contextsOf(
+    projectId: string,
+    experimentId: number,
+    prefilter: string,
+    needs: DetailNeeds,
+  ): Promise<RunContext[]> {
     const out: RunContext[] = [];
     let filter = prefilter;
     for (let offset = 0; ; offset += 1000) {
@@ -56,18 +86,35 @@ export function registerSearchRoutes(
         page = await nativePage(projectId, filter, offset);
       }
       if (page === null) return out;
-      const [records, series, io] = await Promise.all([
-        store.runs.getMany(page.runIds),
-        store.metrics.listSeriesForRuns(page.runIds),
-        store.mlflow.listRunIo(page.runIds),
-      ]);
-      const ioByRun = new Map<string, typeof io>();
-      for (const r of io) ioByRun.set(r.runId, [...(ioByRun.get(r.runId) ?? []), r]);
-      for (const run of records as RunRecord[]) {
-        out.push({ run, experimentId, series: series.get(run.id) ?? [], io: ioByRun.get(run.id) ?? [] });
-      }
+      const [records, details] = await Promise.all([store.runs.getMany(page.runIds), detailsOf(page.runIds, needs)]);
+      for (const run of records as RunRecord[]) out.push({ run, experimentId, ...details(run.id) });
       if (!page.hasMore) return out;
     }
+  }
+
+  /** Metric summaries and inputs/outputs of some runs, each read only when needed. */
+  async function detailsOf(runIds: string[], needs: DetailNeeds) {
+    const [series, io] = await Promise.all([
+      needs.series ? store.metrics.listSeriesForRuns(runIds) : null,
+      needs.io ? store.mlflow.listRunIo(runIds) : null,
+    ]);
+    const ioByRun = new Map<string, MlflowRunIoRecord[]>();
+    for (const r of io ?? []) ioByRun.set(r.runId, [...(ioByRun.get(r.runId) ?? []), r]);
+    return (runId: string) => ({ series: series?.get(runId) ?? [], io: ioByRun.get(runId) ?? [] });
+  }
+
+  /** The contexts of the runs answered, with what the search itself did not need to read. */
+  async function withDetails(contexts: RunContext[], read: DetailNeeds): Promise<RunContext[]> {
+    const missing = { series: !read.series, io: !read.io };
+    if (!missing.series && !missing.io) return contexts;
+    const details = await detailsOf(
+      contexts.map((c) => c.run.id),
+      missing,
+    );
+    return contexts.map((c) => {
+      const more = details(c.run.id);
+      return { ...c, series: missing.series ? more.series : c.series, io: missing.io ? more.io : c.io };
+    });
   }
 
   registerMlflowRoute(
@@ -95,12 +142,13 @@ export function registerSearchRoutes(
       const order = parseOrderBy(body.order_by, runGrammar);
       const offset = decodeOffsetToken(body.page_token);
       const prefilter = nativePrefilter(clauses);
+      const needs = detailNeedsOf(clauses, order);
       const ids = body.experiment_ids ?? [];
       if (ids.length === 0) return {};
       const candidates: { context: RunContext; searchable: ReturnType<typeof searchableOf> }[] = [];
       for (const id of new Set(ids)) {
         const { experiment, project } = await experiments.require(id);
-        for (const context of await contextsOf(project.id, experiment.experimentId, prefilter)) {
+        for (const context of await contextsOf(project.id, experiment.experimentId, prefilter, needs)) {
           if (!inView(context.run.deletedAt !== null, body.run_view_type)) continue;
           const searchable = searchableOf(context);
           if (matchesAll(searchable, clauses)) candidates.push({ context, searchable });
@@ -113,7 +161,12 @@ export function registerSearchRoutes(
       });
       candidates.sort((a, b) => compare(a.searchable, b.searchable));
       const { page, nextPageToken } = pageOf(candidates, offset, max);
-      return compact({ runs: page.map((c) => runEntityOf(c.context, c.searchable)), next_page_token: nextPageToken });
+      const contexts = await withDetails(
+        page.map((c) => c.context),
+        needs,
+      );
+      const entities = contexts.map((context, i) => runEntityOf(context, page[i]?.searchable));
+      return compact({ runs: entities, next_page_token: nextPageToken });
     },
   );
 
