@@ -232,7 +232,11 @@ describe("MLflow metrics and search", () => {
         datasets: [{ tags: [{ key: "mlflow.data.context", value: "train" }], dataset }],
       });
       expect(logged.status).toBe(200);
-      const whole = (await ml.get("/runs/get", { run_id: ids.run1 })).body.run;
+      const runId = ids.run1 as string;
+      const whole = (await ml.get("/runs/get", { run_id: runId })).body.run as {
+        data: { metrics: unknown[] };
+        inputs: { dataset_inputs: unknown[] };
+      };
       expect(whole.data.metrics).toHaveLength(2);
       expect(whole.inputs.dataset_inputs).toHaveLength(1);
       for (const [filter, order_by] of [
@@ -243,7 +247,7 @@ describe("MLflow metrics and search", () => {
         ["", ["metrics.acc DESC"]],
       ] as const) {
         const found = await search(filter, order_by ? [...order_by] : undefined, { max_results: 1 });
-        expect([filter, found.body.runs?.[0]]).toEqual([filter, whole]);
+        expect([filter, (found.body.runs as unknown[] | undefined)?.[0]]).toEqual([filter, whole]);
       }
     });
 
