@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { isLooplabError } from "@looplab/core";
+import { tuneHeapForStreaming } from "./heap-tuning.js";
 import { resolveServerConfig, type ServerConfigInput } from "./server-config.js";
 import { type RunningServer, startServer } from "./start-server.js";
 
@@ -12,6 +13,7 @@ const defaultWebRoot = fileURLToPath(new URL("../../web/dist", import.meta.url))
  */
 export async function runServerMain(flags: Partial<ServerConfigInput>): Promise<RunningServer> {
   const config = resolveServerConfig(flags);
+  tuneHeapForStreaming();
   config.webRoot ??= defaultWebRoot;
   const server = await startServer(config);
   let stopping = false;
