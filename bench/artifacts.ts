@@ -92,9 +92,15 @@ async function timeTransfer(job: TransferJob, serverPid: number): Promise<number
   const serverCpu = cpuMsOf(serverPid);
   // Asynchronous, so that the RSS sampler keeps running meanwhile.
   const { stdout } = await execFileAsync(process.execPath, ["--import", "tsx", clientScript, JSON.stringify(job)]);
-  const { ms, cpuMs } = JSON.parse(stdout.trim().split("\n").at(-1) as string) as { ms: number; cpuMs: number };
+  const { ms, cpuMs, gc } = JSON.parse(stdout.trim().split("\n").at(-1) as string) as {
+    ms: number;
+    cpuMs: number;
+    gc: { full: number; ms: number };
+  };
   const server = job.op === "copy" ? "" : `, server ${fmt(cpuMsOf(serverPid) - serverCpu)} ms`;
-  note(`${job.op}: ${fmt(ms)} ms; CPU time: client ${fmt(cpuMs)} ms${server}`);
+  note(
+    `${job.op}: ${fmt(ms)} ms; CPU time: client ${fmt(cpuMs)} ms${server}; client GC ${gc.full} full, ${fmt(gc.ms)} ms`,
+  );
   return ms;
 }
 

@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import http from "node:http";
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import { pipeline } from "node:stream/promises";
 import { postJson } from "./http-json.js";
 
@@ -8,8 +9,8 @@ import { postJson } from "./http-json.js";
  * the download each run here, one per process, so that the three are timed alike and none pays
  * for the bench harness's heap (a full GC of its ≈60 MB, forced every few dozen MB of buffers
  * by V8's external-memory limit, took a third of the client's time). Usage:
- * `node --import tsx bench/transfer-client.ts '<json job>'`; prints `{"ms": …, "cpuMs": …}` (its
- * own CPU time: main thread and libuv's file threads).
+ * `node --import tsx bench/transfer-client.ts '<json job>'`; prints `{"ms": …, "cpuMs": …, "gc": …}`
+ * (its own CPU time, main thread and libuv's file threads; its full GCs and total GC pause).
  */
 export type TransferJob =
   | { op: "copy"; from: string; to: string }
@@ -84,6 +85,18 @@ function download(job: Extract<TransferJob, { op: "download" }>): Promise<void> 
 const job = JSON.parse(process.argv[2] ?? "{}") as TransferJob;
 const started = performance.now();
 const cpuBefore = process.cpuUsage();
+const gc = { full: 0, ms: 0 };
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.ms += entry.duration;
+    const { detail } = entry as { detail?: { kind?: number } };
+    if (detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.full += 1;
+  }
+});
+gcObserver.observe({ entryTypes: ["gc"] });
 await (job.op === "copy" ? copy(job) : job.op === "upload" ? upload(job) : download(job));
 const cpu = process.cpuUsage(cpuBefore);
-process.stdout.write(`${JSON.stringify({ ms: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
+const ms = performance.now() - started;
+await new Promise((resolve) => setImmediate(resolve));
+gcObserver.disconnect();
+process.stdout.write(`${JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, gc })}\n`);
