@@ -218,6 +218,36 @@ describe("artifact uploads against a real server", () => {
     await run.finish();
   });
 
+  it("reuses one part buffer per sender when the source can read into it", async () => {
+    const dir = tempDir();
+    writeFile(dir, "reuse.bin", 6 * 64 * 1024);
+    const [file] = (await selectLocalFiles(join(dir, "reuse.bin"))).files;
+    const source = await fileSource(file as NonNullable<typeof file>);
+    const targets = new Set<ArrayBufferLike>();
+    let plainReads = 0;
+    const counted = {
+      ...source,
+      read: (offset: number, length: number) => {
+        plainReads += 1;
+        return source.read(offset, length);
+      },
+      readInto: (target: Uint8Array, offset: number, length: number) => {
+        targets.add(target.buffer);
+        return (source.readInto as NonNullable<typeof source.readInto>)(target, offset, length);
+      },
+    };
+    const ll = looplab();
+    const run = await ll.init({ project: "art-reuse" });
+    const outcome = await uploadArtifact(deps(ll), run.id, { path: "reuse.bin" }, counted, {
+      partSize: 64 * 1024,
+      parallel: 2,
+    });
+    expect(outcome.artifact).toMatchObject({ size: 6 * 64 * 1024, sha256: source.sha256 });
+    expect(plainReads).toBe(0);
+    expect(targets.size).toBeLessThanOrEqual(2);
+    await run.finish();
+  });
+
   it("resumes in the next process an upload whose process died half-way: < 60% re-sent", async () => {
     const dir = tempDir();
     const size = 2 * 1024 * 1024;

@@ -7,6 +7,8 @@ export interface BinaryTransferOptions {
   /** Server base URL (as for `LooplabClient`). */
   url: string;
   fetch?: FetchLike;
+  /** The fetch for requests that send bytes (upload parts); default `fetch`. */
+  bodyFetch?: FetchLike;
   headers?: Record<string, string>;
   /** Longest a request may wait for its answer to begin, or a download for its next bytes, ms (default 120 000; 0 disables). */
   idleTimeoutMs?: number;
@@ -30,6 +32,7 @@ export interface BinaryRequest {
 export class BinaryTransfer {
   readonly baseUrl: string;
   private readonly fetchFn: FetchLike;
+  private readonly bodyFetchFn: FetchLike;
   private readonly headers: Record<string, string>;
   private readonly idleTimeoutMs: number;
   private readonly now: () => number;
@@ -40,6 +43,7 @@ export class BinaryTransfer {
       throw new TypeError("no fetch available: pass options.fetch");
     }
     this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.bodyFetchFn = options.bodyFetch ?? this.fetchFn;
     this.headers = { ...options.headers };
     this.idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
     this.now = options.now ?? Date.now;
@@ -115,7 +119,8 @@ export class BinaryTransfer {
     if (body !== undefined) init.body = body as unknown as NonNullable<RequestInit["body"]>;
     let response: Response;
     try {
-      response = await this.withIdleTimeout(this.fetchFn(url, init), `${route.method} ${route.path}`, () =>
+      const fetchFn = body === undefined ? this.fetchFn : this.bodyFetchFn;
+      response = await this.withIdleTimeout(fetchFn(url, init), `${route.method} ${route.path}`, () =>
         controller.abort(),
       );
     } catch (error) {

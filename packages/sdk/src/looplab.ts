@@ -138,11 +138,13 @@ export class Looplab {
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
       ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
     });
+    const bodyFetch = options.fetch ?? this.platform.bodyFetch;
     this.transfer = new BinaryTransfer({
       url,
       headers: options.headers ?? {},
       now: this.now,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(bodyFetch === undefined ? {} : { bodyFetch }),
     });
     this.spool = options.spool === false ? undefined : (options.spool ?? this.platform.spool);
     this.settings = resolveRunSettings(options);

@@ -26,6 +26,7 @@ export {
   selectLocalFiles,
 } from "./node/local-files.js";
 export { createNodeArtifactIo, defaultCheckpointDir } from "./node/node-artifact-io.js";
+export { nodeHttpFetch } from "./node/node-http-fetch.js";
 export { NodeLooplab as Looplab, type NodeLooplabOptions as LooplabOptions } from "./node/node-looplab.js";
 export { createNodePlatform, type NodePlatformOptions, stderrReporter } from "./node/node-platform.js";
 export { captureRunContext } from "./node/run-context.js";

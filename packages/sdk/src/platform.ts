@@ -1,4 +1,5 @@
 import type { CreateRunBody } from "@looplab/core";
+import type { FetchLike } from "./client.js";
 import type { Run } from "./run.js";
 import { type OnSdkEvent, silentReporter } from "./sdk-events.js";
 import type { Spool } from "./spool.js";
@@ -33,6 +34,8 @@ export interface SdkPlatform {
   defaultOnError: OnSdkEvent;
   /** Server URL when neither the options nor LOOPLAB_URL give one; undefined means required. */
   defaultUrl: string | undefined;
+  /** The fetch for upload parts when the options give no `fetch` (Node: node:http, see node-http-fetch.ts). */
+  bodyFetch?: FetchLike;
 }
 
 export const browserPlatform: SdkPlatform = {

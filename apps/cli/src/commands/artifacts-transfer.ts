@@ -1,5 +1,5 @@
 import { type ArtifactType, artifactTypes, runIdSchema } from "@looplab/core";
-import { BinaryTransfer, defaultRetryPolicy, formatBytes, type UploadDeps } from "@looplab/sdk";
+import { BinaryTransfer, defaultRetryPolicy, formatBytes, nodeHttpFetch, type UploadDeps } from "@looplab/sdk";
 import { SingleBar } from "cli-progress";
 import { type Command, InvalidArgumentError } from "commander";
 import { type CliContext, serverUrl } from "./api-client.js";
@@ -13,7 +13,7 @@ export function transferDeps(ctx: CliContext, command: Command): UploadDeps {
   const client = ctx.client(command);
   return {
     client,
-    transfer: new BinaryTransfer({ url: serverUrl(command, ctx.io) }),
+    transfer: new BinaryTransfer({ url: serverUrl(command, ctx.io), bodyFetch: nodeHttpFetch }),
     retry: defaultRetryPolicy,
     random: Math.random,
   };

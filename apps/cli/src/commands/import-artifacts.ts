@@ -3,7 +3,7 @@ import { access, open } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { type ImportedArtifact, MAX_IMPORT_ARTIFACTS_PER_BATCH, PART_CRC32_HEADER } from "@looplab/core";
-import { crc32Checksum, type LooplabClient } from "@looplab/sdk";
+import { crc32Checksum, type LooplabClient, nodeHttpFetch } from "@looplab/sdk";
 import { exitCodes } from "../exit-codes.js";
 import { CliError } from "./api-client.js";
 import { artifactsFile, blobPath, type LineageLine } from "./export-artifacts.js";
@@ -112,7 +112,7 @@ export async function uploadBlob(
       const { bytesRead } = await file.read(buffer, 0, length, offset);
       if (bytesRead !== length) throw new CliError(`import: blobs/${artifact.sha256} is shorter than the export says`);
       const part = buffer.subarray(0, length);
-      const response = await fetch(`${client.baseUrl}/api/v1/uploads/${session.uploadId}/parts/${n}`, {
+      const response = await nodeHttpFetch(`${client.baseUrl}/api/v1/uploads/${session.uploadId}/parts/${n}`, {
         method: "PUT",
         body: part,
         headers: {

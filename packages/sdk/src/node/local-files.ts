@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { open, readdir, stat } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { crc32 } from "node:zlib";
@@ -50,11 +49,22 @@ export async function selectLocalFiles(pathOnDisk: string): Promise<LocalSelecti
   return { kind: "folder", name, files };
 }
 
-/** sha256 of a file, read as a stream (never whole in memory). */
+/** sha256 of a file, read through one reused 1 MiB buffer (never whole in memory). */
 export async function hashFile(path: string, limit?: number): Promise<string> {
   const hash = createHash("sha256");
-  const stream = createReadStream(path, limit === undefined ? {} : { start: 0, end: limit - 1 });
-  for await (const chunk of stream) hash.update(chunk as Buffer);
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    const end = limit ?? Number.POSITIVE_INFINITY;
+    for (let position = 0; position < end; ) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
   return hash.digest("hex");
 }
 
@@ -70,21 +80,28 @@ export async function fileSource(file: LocalFile): Promise<UploadSource> {
     size: file.size,
     sha256,
     partChecksum: crc32Checksum,
-    async read(offset, length) {
-      const handle = await open(file.absolutePath, "r");
-      try {
-        const bytes = new Uint8Array(length);
-        let filled = 0;
-        while (filled < length) {
-          const { bytesRead } = await handle.read(bytes, filled, length - filled, offset + filled);
-          if (bytesRead === 0) break;
-          filled += bytesRead;
-        }
-        if (filled < length) throw invalidArgument(`${file.absolutePath} shrank while it was being uploaded`);
-        return bytes;
-      } finally {
-        await handle.close();
-      }
+    read(offset, length) {
+      return readFileRange(file.absolutePath, new Uint8Array(length), offset, length);
+    },
+    readInto(target, offset, length) {
+      return readFileRange(file.absolutePath, target, offset, length);
     },
   };
+}
+
+/** Reads exactly `length` bytes at `offset` into the start of `target`; returns that part of it. */
+async function readFileRange(path: string, target: Uint8Array, offset: number, length: number): Promise<Uint8Array> {
+  const handle = await open(path, "r");
+  try {
+    let filled = 0;
+    while (filled < length) {
+      const { bytesRead } = await handle.read(target, filled, length - filled, offset + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    if (filled < length) throw invalidArgument(`${path} shrank while it was being uploaded`);
+    return target.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
 }

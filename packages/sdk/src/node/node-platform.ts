@@ -2,6 +2,7 @@ import type { ExitHooks, SdkPlatform } from "../platform.js";
 import type { OnSdkEvent, SdkEventType } from "../sdk-events.js";
 import { createExitHooks, type SharedExitHooks } from "./exit-hooks.js";
 import { createFileSpool, defaultSpoolDir } from "./file-spool.js";
+import { nodeHttpFetch } from "./node-http-fetch.js";
 import { captureRunContext } from "./run-context.js";
 
 export interface NodePlatformOptions {
@@ -29,6 +30,7 @@ export function createNodePlatform(options: NodePlatformOptions = {}): SdkPlatfo
     defaultOnError: stderrReporter(),
     // Where `looplab server` listens by default.
     defaultUrl: "http://127.0.0.1:7373",
+    bodyFetch: nodeHttpFetch,
   };
 }
 
