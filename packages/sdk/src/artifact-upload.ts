@@ -5,9 +5,8 @@ import {
   LooplabError,
   MAX_PARTS,
   MIN_PART_SIZE,
-  PART_CRC32_HEADER,
-  PART_SHA256_HEADER,
   type PartChecksum,
+  partChecksumHeader,
   type UploadSession,
 } from "@looplab/core";
 import { type BinaryTransfer, sha256Hex } from "./binary-transfer.js";
@@ -34,12 +33,6 @@ export interface UploadSource {
    * The whole file is verified against `sha256` on completion either way.
    */
   partChecksum?(bytes: Uint8Array): PartChecksum;
-}
-
-/** The request header that carries a part checksum. */
-function checksumHeader(checksum: PartChecksum): Record<string, string> {
-  const [algorithm, hex] = checksum.split(":") as [string, string];
-  return { [algorithm === "crc32" ? PART_CRC32_HEADER : PART_SHA256_HEADER]: hex };
 }
 
 /** What describes an artifact on the server, besides its bytes. */
@@ -198,7 +191,7 @@ export async function uploadArtifact(
     bytesSent += bytes.length;
     await deps.transfer.sendBytes("uploadPart", bytes, {
       params: { uploadId, partNumber: part },
-      headers: checksumHeader(checksum),
+      headers: partChecksumHeader(checksum),
       ...(signal ? { signal } : {}),
     });
     if (received.has(part)) return;

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { access, open } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { type ImportedArtifact, MAX_IMPORT_ARTIFACTS_PER_BATCH, PART_CRC32_HEADER } from "@looplab/core";
+import { type ImportedArtifact, MAX_IMPORT_ARTIFACTS_PER_BATCH, partChecksumHeader } from "@looplab/core";
 import { crc32Checksum, type LooplabClient, nodeHttpFetch } from "@looplab/sdk";
 import { exitCodes } from "../exit-codes.js";
 import { CliError } from "./api-client.js";
@@ -117,7 +117,7 @@ export async function uploadBlob(
         body: part,
         headers: {
           "content-type": "application/octet-stream",
-          [PART_CRC32_HEADER]: crc32Checksum(part).slice("crc32:".length),
+          ...partChecksumHeader(crc32Checksum(part)),
         },
       });
       if (!response.ok) throw await failure(response, `uploading part ${n} of '${artifact.path}'`);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { crc32 } from "node:zlib";
-import { LooplabError, type PartChecksum } from "@looplab/core";
-import type { ChunkHasher } from "./digest-stream.js";
+import { crc32PartChecksum, LooplabError, type PartChecksum } from "@looplab/core";
+import { type ChunkHasher, sizeMismatch } from "./digest-stream.js";
 
 /** Computes a part's checksum in the algorithm it was sent with, chunk by chunk. */
 export interface PartChecksummer extends ChunkHasher {
@@ -27,7 +27,7 @@ export function createPartChecksummer(algorithm: PartChecksumAlgorithm): PartChe
     update(chunk) {
       value = crc32(chunk, value);
     },
-    result: () => `crc32:${value.toString(16).padStart(8, "0")}`,
+    result: () => crc32PartChecksum(value),
   };
 }
 
@@ -37,12 +37,7 @@ export function checkPartChecksum(
   seen: { bytes: number; checksum: PartChecksum },
   expected: { size: number; checksum: PartChecksum },
 ): void {
-  if (seen.bytes !== expected.size) {
-    throw new LooplabError("UNPROCESSABLE", `${label}: expected ${expected.size} bytes, received ${seen.bytes}`, {
-      expectedSize: expected.size,
-      receivedSize: seen.bytes,
-    });
-  }
+  if (seen.bytes !== expected.size) throw sizeMismatch(label, expected.size, seen.bytes);
   if (seen.checksum !== expected.checksum) {
     throw new LooplabError(
       "UNPROCESSABLE",

@@ -22,6 +22,17 @@ export const partChecksumSchema = z
   .regex(/^(crc32:[0-9a-f]{8}|sha256:[0-9a-f]{64})$/, "must be crc32:<8 hex> or sha256:<64 hex>");
 export type PartChecksum = `crc32:${string}` | `sha256:${string}`;
 
+/** A CRC-32 value (as zlib computes it) as a part checksum: `crc32:` and 8 lowercase hex characters. */
+export function crc32PartChecksum(value: number): PartChecksum {
+  return `crc32:${(value >>> 0).toString(16).padStart(8, "0")}`;
+}
+
+/** The request header that carries a part checksum, as `{ name: hex }`. */
+export function partChecksumHeader(checksum: PartChecksum): Record<string, string> {
+  const [algorithm, hex] = checksum.split(":") as [string, string];
+  return { [algorithm === "crc32" ? PART_CRC32_HEADER : PART_SHA256_HEADER]: hex };
+}
+
 /** The part checksum named by a request's headers (either case); INVALID_ARGUMENT unless exactly one is valid. */
 export function partChecksumFromHeaders(headers: {
   crc32?: string | undefined;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { open, readdir, stat } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { crc32 } from "node:zlib";
-import { invalidArgument, notFound, type PartChecksum } from "@looplab/core";
+import { crc32PartChecksum, invalidArgument, notFound, type PartChecksum } from "@looplab/core";
 import type { UploadSource } from "../artifact-upload.js";
 
 export interface LocalFile {
@@ -70,7 +70,7 @@ export async function hashFile(path: string, limit?: number): Promise<string> {
 
 /** A part's CRC-32 as the server's `x-looplab-part-crc32` check expects it. */
 export function crc32Checksum(bytes: Uint8Array): PartChecksum {
-  return `crc32:${crc32(bytes).toString(16).padStart(8, "0")}`;
+  return crc32PartChecksum(crc32(bytes));
 }
 
 /** An upload source over a file: hashed by streaming first, then read part by part. */
