@@ -27,14 +27,6 @@ const SEARCH_MAX_RESULTS = 50_000;
 /** The Python client's page size for history; also our default and cap (bounded reads, DESIGN.md §2.6). */
 export const HISTORY_PAGE = 25_000;
 
-/**
- * runs/search and metric history. MLflow's filter is parsed by search/filter-parser.ts and
- * evaluated over the runs of the requested experiments with MLflow's semantics (string params,
- * case-sensitive LIKE, missing never matches): Looplab's native filter types params and has no
- * LIKE, so it cannot express these exactly; the candidates are read in pages of 1,000 runs, with
- * their metric summaries and inputs only when the filter or the order refers to them (otherwise
- * only for the page answered).
- */
 /** What of a run's details (beyond its record) a search must read to filter and order. */
 interface DetailNeeds {
   series: boolean;
@@ -46,6 +38,14 @@ function detailNeedsOf(clauses: readonly Clause[], order: readonly OrderTerm[]):
   return { series: refers("metric"), io: refers("dataset") };
 }
 
+/**
+ * runs/search and metric history. MLflow's filter is parsed by search/filter-parser.ts and
+ * evaluated over the runs of the requested experiments with MLflow's semantics (string params,
+ * case-sensitive LIKE, missing never matches): Looplab's native filter types params and has no
+ * LIKE, so it cannot express these exactly; the candidates are read in pages of 1,000 runs, with
+ * their metric summaries and inputs only when the filter or the order refers to them (otherwise
+ * only for the page answered).
+ */
 export function registerSearchRoutes(
   app: FastifyInstance,
   services: Services,
@@ -99,7 +99,11 @@ export function registerSearchRoutes(
       needs.io ? store.mlflow.listRunIo(runIds) : null,
     ]);
     const ioByRun = new Map<string, MlflowRunIoRecord[]>();
-    for (const r of io ?? []) ioByRun.set(r.runId, [...(ioByRun.get(r.runId) ?? []), r]);
+    for (const r of io ?? []) {
+      const list = ioByRun.get(r.runId);
+      if (list) list.push(r);
+      else ioByRun.set(r.runId, [r]);
+    }
     return (runId: string) => ({ series: series?.get(runId) ?? [], io: ioByRun.get(runId) ?? [] });
   }
 
